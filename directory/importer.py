@@ -1,0 +1,352 @@
+"""Import and export of the directory.
+
+Two formats carry the same data (documented in README.md):
+
+* JSON Lines (``.jsonl``): one company a line, its channels nested.
+* CSV (``.csv``): one channel a row, the company's columns repeated on each row;
+  a row with an empty ``kind`` carries a company without channels.
+
+Imports are idempotent: companies are matched by slug and channels by
+(company, kind, value), so importing the same file again updates rows and never
+duplicates them. Each line is imported in its own savepoint: a bad line is
+rejected with its number and reason and every good line still lands.
+"""
+
+import csv
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.text import slugify
+
+from .models import Category, Company, ContactChannel
+
+COMPANY_FIELDS = [
+    "slug",
+    "name",
+    "aliases",
+    "category",
+    "website",
+    "countries",
+    "description",
+    "no_phone_support",
+]
+CHANNEL_FIELDS = [
+    "kind",
+    "value",
+    "social_platform",
+    "label",
+    "department",
+    "country",
+    "region",
+    "hours",
+    "open_24_7",
+    "time_zone",
+    "reaches_human",
+    "ivr_steps",
+    "typical_wait_minutes",
+    "notes",
+    "human_rank",
+    "is_primary",
+    "source_url",
+    "source_seen_at",
+    "last_verified_at",
+    "status",
+]
+CSV_COMPANY_COLUMNS = ["company_" + f if f in ("slug", "name") else f for f in COMPANY_FIELDS]
+CSV_COLUMNS = CSV_COMPANY_COLUMNS + CHANNEL_FIELDS
+JSON_CHANNEL_COLUMNS = {"hours", "ivr_steps"}
+LIST_COLUMNS = {"aliases", "countries"}
+BOOL_COLUMNS = {"no_phone_support", "open_24_7", "reaches_human", "is_primary"}
+INT_COLUMNS = {"typical_wait_minutes", "human_rank"}
+DATETIME_COLUMNS = {"source_seen_at", "last_verified_at"}
+
+
+class RowError(Exception):
+    pass
+
+
+@dataclass
+class ImportReport:
+    companies_created: int = 0
+    companies_updated: int = 0
+    channels_created: int = 0
+    channels_updated: int = 0
+    rejected: list = field(default_factory=list)  # [(line number, reason)]
+
+    def reject(self, line, reason):
+        self.rejected.append((line, reason))
+
+    def summary(self):
+        return (
+            f"companies: {self.companies_created} created, {self.companies_updated} updated; "
+            f"channels: {self.channels_created} created, {self.channels_updated} updated; "
+            f"rejected: {len(self.rejected)}"
+        )
+
+
+# Reading --------------------------------------------------------------------
+
+
+def read_jsonl(lines):
+    """Yields (line number, company record) for each non-blank line."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, RowError(f"not valid JSON: {exc.msg}")
+            continue
+        if not isinstance(record, dict):
+            yield number, RowError("a line must be a JSON object")
+            continue
+        yield number, record
+
+
+def read_csv(lines):
+    """Yields (line number, company record with at most one channel) for each row."""
+    reader = csv.DictReader(lines)
+    missing = {"company_slug", "company_name", "category"} - set(reader.fieldnames or [])
+    if missing:
+        yield 1, RowError(f"missing columns: {', '.join(sorted(missing))}")
+        return
+    for row in reader:
+        number = reader.line_num
+        try:
+            yield number, csv_row_to_record(row)
+        except RowError as exc:
+            yield number, exc
+
+
+def csv_row_to_record(row):
+    record = {}
+    for column in CSV_COMPANY_COLUMNS:
+        key = column.removeprefix("company_")
+        raw = (row.get(column) or "").strip()
+        if key in LIST_COLUMNS:
+            record[key] = [item.strip() for item in raw.split("|") if item.strip()]
+        elif key in BOOL_COLUMNS:
+            record[key] = parse_bool(raw, column)
+        else:
+            record[key] = raw
+    channel = {}
+    if (row.get("kind") or "").strip():
+        for column in CHANNEL_FIELDS:
+            raw = (row.get(column) or "").strip()
+            if raw == "":
+                continue
+            if column in JSON_CHANNEL_COLUMNS:
+                try:
+                    channel[column] = json.loads(raw)
+                except json.JSONDecodeError:
+                    raise RowError(f"{column}: not valid JSON") from None
+            elif column in BOOL_COLUMNS:
+                channel[column] = parse_bool(raw, column)
+            else:
+                channel[column] = raw
+    record["channels"] = [channel] if channel else []
+    return record
+
+
+def parse_bool(raw, column):
+    if raw.lower() in ("", "false", "0", "no"):
+        return False
+    if raw.lower() in ("true", "1", "yes"):
+        return True
+    raise RowError(f"{column}: '{raw}' is not true or false")
+
+
+# Importing ------------------------------------------------------------------
+
+
+class Importer:
+    def __init__(self):
+        self.report = ImportReport()
+        self._categories = {}
+
+    def run(self, rows, progress=None):
+        for number, record in rows:
+            if progress is not None:
+                progress.update(1)
+            if isinstance(record, RowError):
+                self.report.reject(number, str(record))
+                continue
+            try:
+                with transaction.atomic():
+                    self.import_record(record)
+            except RowError as exc:
+                self.report.reject(number, str(exc))
+            except ValidationError as exc:
+                self.report.reject(number, format_validation_error(exc))
+            except IntegrityError as exc:
+                self.report.reject(number, f"conflicts with existing data: {exc}".splitlines()[0])
+        return self.report
+
+    def import_record(self, record):
+        category = self.category_for(record.get("category"))
+        slug = slugify(record.get("slug") or record.get("name") or "")
+        if not slug:
+            raise RowError("a company needs a name or slug")
+        company = Company.objects.filter(slug=slug).first()
+        created = company is None
+        company = company or Company(slug=slug)
+        company.name = str(record.get("name") or company.name or "").strip()
+        company.category = category
+        for key in ("aliases", "countries"):
+            if key in record:
+                setattr(company, key, record[key] or [])
+        for key in ("website", "description"):
+            if key in record:
+                setattr(company, key, record[key] or "")
+        if "no_phone_support" in record:
+            company.no_phone_support = bool(record["no_phone_support"])
+        company.full_clean()
+        company.save()
+        if created:
+            self.report.companies_created += 1
+        else:
+            self.report.companies_updated += 1
+        channels = record.get("channels") or []
+        if not isinstance(channels, list):
+            raise RowError("channels must be a list")
+        for position, data in enumerate(channels, start=1):
+            try:
+                self.import_channel(company, data)
+            except ValidationError as exc:
+                raise RowError(f"channel {position}: {format_validation_error(exc)}") from None
+
+    def import_channel(self, company, data):
+        if not isinstance(data, dict):
+            raise RowError("each channel must be an object")
+        unknown = set(data) - set(CHANNEL_FIELDS)
+        if unknown:
+            raise RowError(f"unknown channel fields: {', '.join(sorted(unknown))}")
+        probe = ContactChannel(company=company, kind=data.get("kind", ""), value=data.get("value", ""))
+        probe.country = data.get("country", "")
+        probe.social_platform = data.get("social_platform", "")
+        try:
+            value = probe.normalised_value()
+        except ValidationError as exc:
+            raise ValidationError({"value": exc.messages}) from None
+        channel = ContactChannel.objects.filter(company=company, kind=probe.kind, value=value).first()
+        created = channel is None
+        channel = channel or ContactChannel(company=company, kind=probe.kind)
+        for key in CHANNEL_FIELDS:
+            if key not in data or key == "kind":
+                continue
+            raw = data[key]
+            if key in INT_COLUMNS and raw not in (None, ""):
+                try:
+                    raw = int(raw)
+                except (TypeError, ValueError):
+                    raise RowError(f"{key}: '{raw}' is not a whole number") from None
+            if key in DATETIME_COLUMNS and raw:
+                parsed = parse_datetime(str(raw))
+                if parsed is None:
+                    raise RowError(f"{key}: '{raw}' is not an ISO date and time")
+                raw = parsed
+            if raw in (None, "") and key in INT_COLUMNS | DATETIME_COLUMNS:
+                raw = None
+            setattr(channel, key, raw)
+        channel.full_clean(validate_constraints=False)
+        channel.save()
+        if created:
+            self.report.channels_created += 1
+        else:
+            self.report.channels_updated += 1
+
+    def category_for(self, value):
+        if isinstance(value, dict):
+            name, slug, description = value.get("name", ""), value.get("slug", ""), value.get("description")
+        else:
+            name, slug, description = str(value or ""), "", None
+        slug = slugify(slug or name)
+        if not slug:
+            raise RowError("a company needs a category")
+        if slug not in self._categories:
+            category, _ = Category.objects.get_or_create(slug=slug, defaults={"name": name or slug})
+            if description is not None and category.description != description:
+                category.description = description
+                category.save(update_fields=["description", "modified"])
+            self._categories[slug] = category
+        return self._categories[slug]
+
+
+def format_validation_error(exc):
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{key}: {' '.join(messages)}" for key, messages in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+# Exporting ------------------------------------------------------------------
+
+
+def company_record(company):
+    return {
+        "slug": company.slug,
+        "name": company.name,
+        "aliases": company.aliases,
+        "category": {
+            "slug": company.category.slug,
+            "name": company.category.name,
+            "description": company.category.description,
+        },
+        "website": company.website,
+        "countries": company.countries,
+        "description": company.description,
+        "no_phone_support": company.no_phone_support,
+        "channels": [channel_record(c) for c in company.channels.all()],
+    }
+
+
+def channel_record(channel):
+    record = {key: getattr(channel, key) for key in CHANNEL_FIELDS}
+    for key in DATETIME_COLUMNS:
+        record[key] = record[key].isoformat() if record[key] else None
+    return record
+
+
+def export_companies():
+    """Companies with their channels, streamed in batches with a fixed number of queries each."""
+    return (
+        Company.objects.select_related("category")
+        .prefetch_related("channels")
+        .order_by("slug")
+        .iterator(chunk_size=500)
+    )
+
+
+def write_jsonl(out, companies):
+    for company in companies:
+        out.write(json.dumps(company_record(company), ensure_ascii=False) + "\n")
+
+
+def write_csv(out, companies):
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for company in companies:
+        record = company_record(company)
+        base = {
+            "company_slug": record["slug"],
+            "company_name": record["name"],
+            "aliases": "|".join(record["aliases"]),
+            "category": record["category"]["name"],
+            "website": record["website"],
+            "countries": "|".join(record["countries"]),
+            "description": record["description"],
+            "no_phone_support": str(record["no_phone_support"]).lower(),
+        }
+        if not record["channels"]:
+            writer.writerow(base)
+        for channel in record["channels"]:
+            row = dict(base)
+            for key, value in channel.items():
+                if key in JSON_CHANNEL_COLUMNS:
+                    value = json.dumps(value) if value else ""
+                elif isinstance(value, bool):
+                    value = str(value).lower()
+                row[key] = "" if value is None else value
+            writer.writerow(row)

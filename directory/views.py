@@ -1,0 +1,121 @@
+import json
+from itertools import groupby
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from .models import Category, Company
+from .structured_data import organization_json_ld
+
+
+@require_GET
+def home(request):
+    return render(
+        request,
+        "directory/home.html",
+        {
+            "categories": Category.objects.with_company_counts().order_by("name"),
+            "most_viewed": Company.objects.with_best_channel().order_by("-view_count", "name")[:12],
+        },
+    )
+
+
+@require_GET
+def company_detail(request, slug):
+    company = get_object_or_404(Company.objects.for_page(), slug=slug)
+    company.record_view()
+    json_ld = json.dumps(organization_json_ld(company), ensure_ascii=False).replace("</", "<\\/")
+    return render(
+        request,
+        "directory/company_detail.html",
+        {
+            "company": company,
+            "best": company.best_channel,
+            "departments": company.channels_by_department(),
+            "guides": list(company.guides.all()),
+            "now": timezone.now(),
+            "json_ld": json_ld,
+        },
+    )
+
+
+@require_GET
+def company_index(request):
+    companies = (
+        Company.objects.select_related("category")
+        .order_by("name")
+        .only("name", "slug", "category__name", "category__slug")
+    )
+    letters = [(letter, list(group)) for letter, group in groupby(companies, key=lambda c: c.index_letter)]
+    return render(request, "directory/company_index.html", {"letters": letters})
+
+
+@require_GET
+def category_detail(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    paginator = Paginator(
+        category.companies.with_best_channel().order_by("name"),
+        settings.COMPANIES_PER_PAGE,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "directory/category_detail.html", {"category": category, "page": page})
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+def healthz(request):
+    checks = {
+        "database": _check_database(),
+        "cache": _check_cache(),
+        "search": _check_search(),
+    }
+    healthy = all(status == "ok" for status in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks},
+        status=200 if healthy else 503,
+    )
+
+
+def _check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # health checks report every failure instead of raising
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
+
+
+def _check_cache():
+    try:
+        cache.set("healthz", "ok", 5)
+        ok = cache.get("healthz") == "ok"
+    except Exception as exc:
+        return f"error: {exc.__class__.__name__}"
+    return "ok" if ok else "error: cache did not keep a value"
+
+
+def _check_search():
+    from haystack import connections
+
+    try:
+        connections["default"].get_backend().search("healthz", result_class=None)
+    except Exception as exc:
+        return f"error: {exc.__class__.__name__}"
+    return "ok"

@@ -1,0 +1,63 @@
+"""Small builders for test data: each makes one valid object, overrides as keyword arguments."""
+
+import itertools
+
+from django.utils import timezone
+
+from directory.models import Category, Company, ContactChannel
+from guides.models import Guide
+
+_seq = itertools.count(1)
+
+
+def make_category(**kwargs):
+    n = next(_seq)
+    kwargs.setdefault("name", f"Category {n}")
+    kwargs.setdefault("slug", f"category-{n}")
+    return Category.objects.create(**kwargs)
+
+
+def make_company(**kwargs):
+    n = next(_seq)
+    kwargs.setdefault("name", f"Company {n}")
+    kwargs.setdefault("slug", f"company-{n}")
+    kwargs.setdefault("website", f"https://www.company{n}.example/")
+    if "category" not in kwargs:
+        kwargs["category"] = make_category()
+    company = Company(**kwargs)
+    company.full_clean()
+    company.save()
+    return company
+
+
+def fictional_us_number(n):
+    """A number in the US range reserved for fiction: (202) 555-0100 to 555-0199, cycling area codes."""
+    areas = ["202", "212", "312", "415", "617", "213", "305", "206", "512", "303"]
+    return f"+1{areas[(n // 100) % len(areas)]}5550{100 + n % 100}"
+
+
+def make_channel(company=None, **kwargs):
+    n = next(_seq)
+    kwargs.setdefault("kind", ContactChannel.Kind.PHONE)
+    if "value" not in kwargs:
+        kwargs["value"] = {
+            ContactChannel.Kind.PHONE: fictional_us_number(n),
+            ContactChannel.Kind.EMAIL: f"help{n}@company.example",
+        }.get(kwargs["kind"], f"https://www.company.example/contact/{n}")
+    if kwargs["kind"] == ContactChannel.Kind.SOCIAL:
+        kwargs.setdefault("social_platform", "x")
+        kwargs["value"] = kwargs["value"] if kwargs["value"].startswith("@") else f"@company{n}"
+    kwargs.setdefault("last_verified_at", timezone.now())
+    channel = ContactChannel(company=company or make_company(), **kwargs)
+    channel.full_clean()
+    channel.save()
+    return channel
+
+
+def make_guide(company=None, **kwargs):
+    n = next(_seq)
+    kwargs.setdefault("kind", Guide.Kind.CANCEL)
+    kwargs.setdefault("title", f"How to cancel {n}")
+    kwargs.setdefault("slug", f"guide-{n}")
+    kwargs.setdefault("body", "Call the cancellations line and **ask for a reference**.")
+    return Guide.objects.create(company=company or make_company(), **kwargs)
