@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .querysets import CategoryQuerySet, CompanyQuerySet, ContactChannelQuerySet
+from ..querysets import CategoryQuerySet, CompanyQuerySet, ContactChannelQuerySet
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = {

@@ -1,0 +1,33 @@
+from .core import (
+    WEEKDAYS,
+    Category,
+    ChannelKind,
+    ChannelStatus,
+    Company,
+    ContactChannel,
+    Department,
+    SocialPlatform,
+    TimeStamped,
+    format_phone,
+    normalise_phone,
+    registrable_host,
+    validate_hours,
+    validate_ivr_steps,
+)
+
+__all__ = [
+    "WEEKDAYS",
+    "Category",
+    "ChannelKind",
+    "ChannelStatus",
+    "Company",
+    "ContactChannel",
+    "Department",
+    "SocialPlatform",
+    "TimeStamped",
+    "format_phone",
+    "normalise_phone",
+    "registrable_host",
+    "validate_hours",
+    "validate_ivr_steps",
+]
