@@ -3,8 +3,9 @@
 Two formats carry the same data (documented in README.md):
 
 * JSON Lines (``.jsonl``): one company a line, its channels nested.
-* CSV (``.csv``): one channel a row, the company's columns repeated on each row;
-  a row with an empty ``kind`` carries a company without channels.
+* CSV (``.csv``): one channel a row, the company's columns repeated on each row
+  (an empty company cell leaves the stored value as it is); a row with an empty
+  ``kind`` carries a company without channels.
 
 Imports are idempotent: companies are matched by slug and channels by
 (company, kind, value), so importing the same file again updates rows and never
@@ -76,6 +77,12 @@ class ImportReport:
     channels_updated: int = 0
     rejected: list = field(default_factory=list)  # [(line number, reason)]
 
+    def add(self, company_created, channels_created, channels_updated):
+        self.companies_created += company_created
+        self.companies_updated += not company_created
+        self.channels_created += channels_created
+        self.channels_updated += channels_updated
+
     def reject(self, line, reason):
         self.rejected.append((line, reason))
 
@@ -126,6 +133,8 @@ def csv_row_to_record(row):
     for column in CSV_COMPANY_COLUMNS:
         key = column.removeprefix("company_")
         raw = (row.get(column) or "").strip()
+        if not raw and key not in ("slug", "name", "category"):
+            continue  # an empty cell leaves the stored value as it is
         if key in LIST_COLUMNS:
             record[key] = [item.strip() for item in raw.split("|") if item.strip()]
         elif key in BOOL_COLUMNS:
@@ -176,16 +185,19 @@ class Importer:
                 continue
             try:
                 with transaction.atomic():
-                    self.import_record(record)
+                    counts = self.import_record(record)
             except RowError as exc:
                 self.report.reject(number, str(exc))
             except ValidationError as exc:
                 self.report.reject(number, format_validation_error(exc))
             except IntegrityError as exc:
                 self.report.reject(number, f"conflicts with existing data: {exc}".splitlines()[0])
+            else:
+                self.report.add(*counts)
         return self.report
 
     def import_record(self, record):
+        """Upserts one company and its channels; returns (created?, channels created, channels updated)."""
         category = self.category_for(record.get("category"))
         slug = slugify(record.get("slug") or record.get("name") or "")
         if not slug:
@@ -205,18 +217,16 @@ class Importer:
             company.no_phone_support = bool(record["no_phone_support"])
         company.full_clean()
         company.save()
-        if created:
-            self.report.companies_created += 1
-        else:
-            self.report.companies_updated += 1
         channels = record.get("channels") or []
         if not isinstance(channels, list):
             raise RowError("channels must be a list")
+        channels_created = 0
         for position, data in enumerate(channels, start=1):
             try:
-                self.import_channel(company, data)
+                channels_created += self.import_channel(company, data)
             except ValidationError as exc:
                 raise RowError(f"channel {position}: {format_validation_error(exc)}") from None
+        return created, channels_created, len(channels) - channels_created
 
     def import_channel(self, company, data):
         if not isinstance(data, dict):
@@ -253,10 +263,7 @@ class Importer:
             setattr(channel, key, raw)
         channel.full_clean(validate_constraints=False)
         channel.save()
-        if created:
-            self.report.channels_created += 1
-        else:
-            self.report.channels_updated += 1
+        return created
 
     def category_for(self, value):
         if isinstance(value, dict):

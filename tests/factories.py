@@ -46,7 +46,8 @@ def make_channel(company=None, **kwargs):
         }.get(kwargs["kind"], f"https://www.company.example/contact/{n}")
     if kwargs["kind"] == ContactChannel.Kind.SOCIAL:
         kwargs.setdefault("social_platform", "x")
-        kwargs["value"] = kwargs["value"] if kwargs["value"].startswith("@") else f"@company{n}"
+        if kwargs["value"].startswith("https://"):
+            kwargs["value"] = f"@company{n}"
     kwargs.setdefault("last_verified_at", timezone.now())
     channel = ContactChannel(company=company or make_company(), **kwargs)
     channel.full_clean()

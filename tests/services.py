@@ -45,6 +45,9 @@ def pytest_load_initial_conftests(early_config, parser, args):
     os.environ["SEARCH_URL"] = f"whoosh://{var_dir}/whoosh_index"
     os.environ["FAST_PASSWORD_HASHER"] = "True"
     os.environ.setdefault("DEBUG", "True")
+    # Playwright's sync API keeps an event loop in the test thread; Django would
+    # otherwise refuse database access from test code while it runs.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     # The suite itself runs tasks in-process; the Celery tests start a real worker
     # against TEST_REDIS_URL on their own.
     os.environ.pop("REDIS_URL", None)

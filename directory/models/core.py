@@ -316,6 +316,9 @@ class ContactChannel(TimeStamped):
     def display_value(self):
         if self.is_phone:
             return format_phone(self.value)
+        if self.kind in self.URL_KINDS:
+            # People read the address to judge where a link goes; the scheme adds nothing.
+            return self.value.split("://", 1)[-1].rstrip("/")
         return self.value
 
     @property
@@ -368,6 +371,16 @@ class ContactChannel(TimeStamped):
         if not self.last_verified_at:
             return None
         return ((now or timezone.now()) - self.last_verified_at).days
+
+    @property
+    def freshness_label(self):
+        """'Verified today', 'Last verified 3 days ago' or 'Not verified yet'."""
+        days = self.verified_days_ago()
+        if days is None:
+            return "Not verified yet"
+        if days == 0:
+            return "Verified today"
+        return f"Last verified {days} day{'s' if days != 1 else ''} ago"
 
     def is_open(self, now=None):
         """Whether the channel is open at `now`; None when its hours are unknown."""

@@ -1,0 +1,130 @@
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import make_channel, make_company, make_guide
+
+pytestmark = pytest.mark.django_db
+
+
+def json_ld(html):
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "company page has no JSON-LD"
+    return json.loads(match.group(1))
+
+
+@pytest.fixture
+def northwind():
+    company = make_company(name="Northwind Wireless", slug="northwind-wireless", aliases=["Nortwind"])
+    make_channel(
+        company,
+        value="+12025550143",
+        department="general",
+        human_rank=1,
+        is_primary=True,
+        ivr_steps=[{"action": "press", "value": "0"}, {"action": "press", "value": "2"}],
+        typical_wait_minutes=12,
+        last_verified_at=timezone.now() - timedelta(days=3),
+    )
+    make_channel(company, kind="email", value="billing@northwind.example", department="billing", human_rank=5)
+    make_channel(company, kind="chat", department="tech_support", human_rank=3, last_verified_at=None)
+    make_channel(company, kind="email", value="old@northwind.example", status="retired")
+    return company
+
+
+def test_best_way_to_reach_a_human_comes_first_with_a_dialling_link(client, northwind):
+    html = client.get("/companies/northwind-wireless/").content.decode()
+    best = html.index('class="best-button"')
+    assert best < html.index("All contact channels")
+    assert 'href="tel:+12025550143,,0,,2"' in html[best : best + 300]
+    assert "(202) 555-0143" in html
+    assert "Press 0 → Press 2" in html
+    assert "typical wait 12 min" in html
+    assert "last verified 3 days ago" in html
+
+
+def test_channels_are_grouped_by_department_and_retired_ones_hidden(client, northwind):
+    html = client.get("/companies/northwind-wireless/").content.decode()
+    assert (
+        html.index("<h3>General</h3>") < html.index("<h3>Billing</h3>") < html.index("<h3>Tech support</h3>")
+    )
+    assert "billing@northwind.example" in html
+    assert "old@northwind.example" not in html
+    assert "Not verified yet" in html
+
+
+def test_json_ld_is_an_organization_with_a_contact_point_per_channel(client, northwind):
+    data = json_ld(client.get("/companies/northwind-wireless/").content.decode())
+    assert data["@type"] == "Organization"
+    assert data["name"] == "Northwind Wireless"
+    assert data["alternateName"] == ["Nortwind"]
+    points = data["contactPoint"]
+    assert len(points) == 3
+    assert all(p["@type"] == "ContactPoint" for p in points)
+    assert {"telephone": "+12025550143", "contactType": "general"}.items() <= points[0].items()
+    assert any(p.get("email") == "billing@northwind.example" for p in points)
+
+
+def test_json_ld_cannot_be_closed_by_a_company_name():
+    make_company(name="Evil </script><script>alert(1)</script>", slug="evil")
+    html = Client().get("/companies/evil/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert json_ld(html)["name"] == "Evil </script><script>alert(1)</script>"
+
+
+def test_canonical_url_and_meta_description(client, northwind):
+    html = client.get("/companies/northwind-wireless/").content.decode()
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/companies/northwind-wireless/">' in html
+    assert re.search(r'<meta name="description" content="Reach a human at Northwind Wireless: phone', html)
+
+
+def test_company_guides_are_listed(client, northwind):
+    make_guide(northwind, title="How to cancel Northwind", slug="cancel")
+    make_guide(northwind, title="Draft guide", slug="draft", is_published=False)
+    html = client.get("/companies/northwind-wireless/").content.decode()
+    assert 'href="/companies/northwind-wireless/guides/cancel/"' in html
+    assert "Draft guide" not in html
+
+
+def test_company_without_phone_support_says_so(client):
+    company = make_company(no_phone_support=True)
+    make_channel(company, kind="chat")
+    html = client.get(company.get_absolute_url()).content.decode()
+    assert "says it has no phone support" in html
+
+
+def test_unknown_company_is_a_styled_404(client):
+    response = client.get("/companies/no-such-company/")
+    assert response.status_code == 404
+    assert "We couldn't find that page" in response.content.decode()
+
+
+def test_page_views_are_counted(client, northwind):
+    client.get("/companies/northwind-wireless/")
+    client.get("/companies/northwind-wireless/")
+    northwind.refresh_from_db()
+    assert northwind.view_count == 2
+
+
+def test_company_page_query_count_does_not_grow_with_channels(client):
+    small = make_company()
+    make_channel(small)
+    make_guide(small)
+    large = make_company()
+    for n in range(60):
+        kind = ["phone", "email", "chat", "web_form", "social", "postal"][n % 6]
+        value = {"email": f"team{n}@large.example", "postal": f"{n} Example Street"}.get(kind)
+        make_channel(large, kind=kind, **({"value": value} if value else {}), department="general")
+    make_guide(large)
+    counts = []
+    for company in (small, large):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(company.get_absolute_url()).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]

@@ -1,0 +1,150 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from directory.models import Category, Company, ContactChannel
+
+pytestmark = pytest.mark.django_db
+
+
+def company_line(slug="northwind", **overrides):
+    record = {
+        "slug": slug,
+        "name": slug.title(),
+        "aliases": ["NW"],
+        "category": {"slug": "telecoms", "name": "Telecoms"},
+        "website": f"https://www.{slug}.example/",
+        "countries": ["us"],
+        "channels": [
+            {
+                "kind": "phone",
+                "value": "(202) 555-0143",
+                "department": "general",
+                "ivr_steps": [{"action": "press", "value": "2"}],
+                "hours": [{"day": "mon", "opens": "08:00", "closes": "20:00"}],
+                "time_zone": "America/New_York",
+                "last_verified_at": "2026-11-01T10:00:00+00:00",
+            },
+            {"kind": "email", "value": f"help@{slug}.example", "department": "billing"},
+        ],
+    }
+    record.update(overrides)
+    return json.dumps(record)
+
+
+def run_import(tmp_path, text, name="data.jsonl"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_directory", str(path), no_progress=True, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_import_creates_companies_and_channels_with_normalised_values(tmp_path):
+    out, err = run_import(tmp_path, company_line() + "\n")
+    assert "companies: 1 created, 0 updated; channels: 2 created, 0 updated; rejected: 0" in out
+    assert err == ""
+    company = Company.objects.get(slug="northwind")
+    assert company.countries == ["US"]
+    assert company.category.name == "Telecoms"
+    phone = company.channels.get(kind="phone")
+    assert phone.value == "+12025550143"
+    assert phone.tel_uri == "tel:+12025550143,,2"
+
+
+def test_reimporting_updates_and_never_duplicates(tmp_path):
+    run_import(tmp_path, company_line() + "\n")
+    changed = json.loads(company_line())
+    changed["name"] = "Northwind Wireless"
+    changed["channels"][0]["value"] = "+1 202-555-0143"  # same number, other format
+    changed["channels"][0]["typical_wait_minutes"] = 9
+    out, _ = run_import(tmp_path, json.dumps(changed) + "\n")
+    assert "companies: 0 created, 1 updated; channels: 0 created, 2 updated" in out
+    assert Company.objects.count() == 1
+    assert ContactChannel.objects.count() == 2
+    assert Company.objects.get().name == "Northwind Wireless"
+    assert ContactChannel.objects.get(kind="phone").typical_wait_minutes == 9
+
+
+def test_bad_rows_are_rejected_with_line_and_reason_and_good_rows_land(tmp_path):
+    bad_phone = json.loads(company_line("badphone"))
+    bad_phone["channels"][0]["value"] = "12"
+    bad_hours = json.loads(company_line("badhours"))
+    bad_hours["channels"][0]["hours"] = [{"day": "mon", "opens": "20:00", "closes": "08:00"}]
+    lines = [
+        company_line("alpha"),
+        "{not json",
+        json.dumps(bad_phone),
+        "",
+        company_line("beta"),
+        json.dumps(bad_hours),
+        json.dumps({"name": "No category"}),
+    ]
+    out, err = run_import(tmp_path, "\n".join(lines) + "\n")
+    assert "companies: 2 created" in out and "rejected: 4" in out
+    assert "line 2: rejected: not valid JSON" in err
+    assert "line 3: rejected: channel 1: value:" in err
+    assert "line 6: rejected: channel 1: hours:" in err and "closes" in err
+    assert "line 7: rejected: a company needs a category" in err
+    assert set(Company.objects.values_list("slug", flat=True)) == {"alpha", "beta"}
+    assert not ContactChannel.objects.filter(company__slug="badphone").exists()
+
+
+def test_csv_import_takes_one_channel_per_row(tmp_path):
+    text = (
+        "company_slug,company_name,aliases,category,website,countries,kind,value,department,ivr_steps,hours\n"
+        "acme,Acme,Acme Co|ACME,Retail,https://acme.example/,US|CA,phone,202-555-0111,general,"
+        '"[{""action"": ""press"", ""value"": ""1""}]",\n'
+        "acme,Acme,,Retail,https://acme.example/,US,email,help@acme.example,billing,,\n"
+        "acme,Acme,,Retail,https://acme.example/,US,chat,not-a-url,general,,\n"
+        "solo,Solo Ltd,,Retail,,,,,,,\n"
+    )
+    out, err = run_import(tmp_path, text, name="data.csv")
+    assert "rejected: 1" in out
+    assert "line 4: rejected: channel 1: value:" in err
+    acme = Company.objects.get(slug="acme")
+    assert acme.aliases == ["Acme Co", "ACME"]
+    assert acme.countries == ["US"]
+    assert sorted(acme.channels.values_list("kind", flat=True)) == ["email", "phone"]
+    assert Company.objects.filter(slug="solo").exists()
+
+
+def test_export_then_import_into_an_empty_directory_round_trips(tmp_path):
+    run_import(tmp_path, company_line("alpha") + "\n" + company_line("beta") + "\n")
+    for fmt in ("jsonl", "csv"):
+        exported = tmp_path / f"export.{fmt}"
+        call_command("export_directory", output=str(exported), stderr=io.StringIO())
+        before = snapshot()
+        Company.objects.all().delete()
+        Category.objects.all().delete()
+        out = io.StringIO()
+        call_command("import_directory", str(exported), no_progress=True, stdout=out, stderr=io.StringIO())
+        assert "rejected: 0" in out.getvalue()
+        assert snapshot() == before
+
+
+def snapshot():
+    fields = ["kind", "value", "department", "hours", "ivr_steps", "time_zone", "last_verified_at", "status"]
+    return {
+        (c.slug, c.name, tuple(c.aliases), c.category.slug, c.website, tuple(c.countries)): sorted(
+            tuple(str(getattr(ch, f)) for f in fields) for ch in c.channels.all()
+        )
+        for c in Company.objects.select_related("category").prefetch_related("channels")
+    }
+
+
+def test_sample_data_is_fictional_and_covers_every_kind(tmp_path):
+    call_command("load_sample_data", stdout=io.StringIO())
+    assert Company.objects.count() >= 40
+    assert Category.objects.count() >= 8
+    assert ContactChannel.objects.count() >= 150
+    kinds = set(ContactChannel.objects.values_list("kind", flat=True))
+    assert kinds == set(ContactChannel.Kind.values)
+    assert ContactChannel.objects.exclude(ivr_steps=[]).exists()
+    assert ContactChannel.objects.exclude(hours=[]).exists()
+    for number in ContactChannel.objects.filter(kind="phone").values_list("value", flat=True):
+        assert number.startswith("+442079460") or (number.startswith("+1") and number[5:9] == "5550"), number
+        if number.startswith("+1"):
+            assert 100 <= int(number[8:]) <= 199, number
