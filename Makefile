@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev browser migrate sample index test lint ci bench bench-search clean
+.PHONY: run install install-dev browser migrate sample index test lint ci bench bench-search bench-import clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ test: install-dev browser lint
 
 ci:
 	CI=true $(MAKE) test
+
+# Imports a generated 10,000-company file into DATABASE_URL (default: a throwaway SQLite file).
+bench-import: install-dev
+	$(PY) -m bench.bench_import 10000
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts

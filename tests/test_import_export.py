@@ -148,3 +148,19 @@ def test_sample_data_is_fictional_and_covers_every_kind(tmp_path):
         assert number.startswith("+442079460") or (number.startswith("+1") and number[5:9] == "5550"), number
         if number.startswith("+1"):
             assert 100 <= int(number[8:]) <= 199, number
+
+
+def test_a_generated_file_imports_completely_and_reimports_without_duplicates(tmp_path):
+    from bench.generate import write_jsonl
+
+    path = tmp_path / "generated.jsonl"
+    write_jsonl(path, 50, seed=7)
+    for expected in (
+        "companies: 50 created, 0 updated; channels: 250 created",
+        "companies: 0 created, 50 updated",
+    ):
+        out = io.StringIO()
+        call_command("import_directory", str(path), no_progress=True, stdout=out, stderr=io.StringIO())
+        assert expected in out.getvalue()
+    assert Company.objects.count() == 50
+    assert ContactChannel.objects.count() == 250
