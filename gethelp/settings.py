@@ -94,7 +94,10 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ unless DATABASE_URL points elsewhere.
-DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gethelp.sqlite3'}")
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if not DATABASE_URL:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no var/ yet
+    DATABASE_URL = f"sqlite:///{VAR_DIR / 'gethelp.sqlite3'}"
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
 except ValueError as exc:
