@@ -215,20 +215,22 @@ class Importer:
                 setattr(company, key, record[key] or "")
         if "no_phone_support" in record:
             company.no_phone_support = bool(record["no_phone_support"])
-        company.full_clean()
+        # The slug lookup above already settles uniqueness; skip the second query.
+        company.full_clean(validate_unique=False)
         company.save()
         channels = record.get("channels") or []
         if not isinstance(channels, list):
             raise RowError("channels must be a list")
+        existing = {} if created else {(c.kind, c.value): c for c in company.channels.all()}
         channels_created = 0
         for position, data in enumerate(channels, start=1):
             try:
-                channels_created += self.import_channel(company, data)
+                channels_created += self.import_channel(company, data, existing)
             except ValidationError as exc:
                 raise RowError(f"channel {position}: {format_validation_error(exc)}") from None
         return created, channels_created, len(channels) - channels_created
 
-    def import_channel(self, company, data):
+    def import_channel(self, company, data, existing):
         if not isinstance(data, dict):
             raise RowError("each channel must be an object")
         unknown = set(data) - set(CHANNEL_FIELDS)
@@ -241,9 +243,10 @@ class Importer:
             value = probe.normalised_value()
         except ValidationError as exc:
             raise ValidationError({"value": exc.messages}) from None
-        channel = ContactChannel.objects.filter(company=company, kind=probe.kind, value=value).first()
+        channel = existing.get((probe.kind, value))
         created = channel is None
-        channel = channel or ContactChannel(company=company, kind=probe.kind)
+        if created:
+            channel = existing[(probe.kind, value)] = ContactChannel(company=company, kind=probe.kind)
         for key in CHANNEL_FIELDS:
             if key not in data or key == "kind":
                 continue
@@ -261,7 +264,8 @@ class Importer:
             if raw in (None, "") and key in INT_COLUMNS | DATETIME_COLUMNS:
                 raw = None
             setattr(channel, key, raw)
-        channel.full_clean(validate_constraints=False)
+        # Uniqueness is settled by the lookup above and, in the end, by the database.
+        channel.full_clean(validate_unique=False, validate_constraints=False)
         channel.save()
         return created
 
