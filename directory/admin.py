@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Category, Company, ContactChannel
+from .models import Category, Company, CompanySuggestion, ContactChannel
 
 
 @admin.register(Category)
@@ -59,3 +59,11 @@ class ContactChannelAdmin(admin.ModelAdmin):
     list_select_related = ["company"]
     raw_id_fields = ["company"]
     date_hierarchy = "last_verified_at"
+
+
+@admin.register(CompanySuggestion)
+class CompanySuggestionAdmin(admin.ModelAdmin):
+    list_display = ["name", "website", "status", "created"]
+    list_filter = ["status"]
+    search_fields = ["name", "website", "details"]
+    readonly_fields = ["ip_hash"]

@@ -177,6 +177,12 @@ class Importer:
         self._categories = {}
 
     def run(self, rows, progress=None):
+        from search.signals import batched
+
+        with batched():
+            return self._run(rows, progress)
+
+    def _run(self, rows, progress):
         for number, record in rows:
             if progress is not None:
                 progress.update(1)

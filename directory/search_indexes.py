@@ -1,14 +1,67 @@
+import re
+
 from haystack import indexes
 
 from .models import Company
 
 
+def squash(text):
+    """Lower-case letters and digits only: 'North Wind' and 'NorthWind' both become 'northwind'."""
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
 class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
-    text = indexes.CharField(document=True)
-    name = indexes.CharField(model_attr="name", boost=3)
+    """Companies: ranked name > alias > the rest (category, departments, guide titles).
+
+    Stored fields are only what a suggestion or result line shows, so a page of
+    results needs no database query for them.
+    """
+
+    text = indexes.CharField(document=True, stored=False)
+    name = indexes.CharField(model_attr="name", boost=4, stored=False)
+    aliases = indexes.CharField(boost=2, stored=False)
+    keys = indexes.MultiValueField(stored=False)
+    name_auto = indexes.EdgeNgramField(stored=False)
+    category = indexes.CharField(model_attr="category__slug", stored=False)
+
+    title = indexes.CharField(model_attr="name", indexed=False)
+    url = indexes.CharField(indexed=False)
+    category_name = indexes.CharField(model_attr="category__name", indexed=False)
+    best_kind = indexes.CharField(indexed=False, default="")
+    best_value = indexes.CharField(indexed=False, default="")
+    best_href = indexes.CharField(indexed=False, default="")
 
     def get_model(self):
         return Company
 
+    def index_queryset(self, using=None):
+        return Company.objects.with_best_channel().prefetch_related("guides")
+
+    def read_queryset(self, using=None):
+        return Company.objects.with_best_channel()
+
     def prepare_text(self, company):
+        departments = {c.get_department_display() for c in company.active_channels}
+        guide_titles = [g.title for g in company.guides.all() if g.is_published]
+        return " ".join(
+            [company.name, *company.aliases, company.category.name, *sorted(departments), *guide_titles]
+        )
+
+    def prepare_aliases(self, company):
+        return " ".join(company.aliases)
+
+    def prepare_keys(self, company):
+        return sorted({squash(name) for name in [company.name, *company.aliases] if squash(name)})
+
+    def prepare_name_auto(self, company):
         return " ".join([company.name, *company.aliases])
+
+    def prepare_url(self, company):
+        return company.get_absolute_url()
+
+    def prepare(self, company):
+        data = super().prepare(company)
+        best = company.best_channel
+        if best:
+            data.update(best_kind=best.get_kind_display(), best_value=best.display_value, best_href=best.href)
+        return data

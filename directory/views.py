@@ -2,16 +2,19 @@ import json
 from itertools import groupby
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from .forms import CompanySuggestionForm
 from .models import Category, Company
 from .structured_data import organization_json_ld
+from .visitors import ip_hash, over_limit
 
 
 @require_GET
@@ -65,6 +68,27 @@ def category_detail(request, slug):
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "directory/category_detail.html", {"category": category, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def suggest_company(request):
+    if request.method == "POST":
+        form = CompanySuggestionForm(request.POST)
+        visitor = ip_hash(request)
+        if over_limit(f"suggest-company:{visitor}", settings.COMPANY_SUGGESTIONS_PER_HOUR, 3600):
+            form.add_error(None, "You have sent many suggestions in the last hour. Please try again later.")
+        elif form.is_valid():
+            if not form.is_spam():
+                suggestion = form.save(commit=False)
+                suggestion.ip_hash = visitor
+                suggestion.save()
+            messages.success(
+                request, "Thank you. We will look into it and add the company if we can verify it."
+            )
+            return redirect("directory:home")
+    else:
+        form = CompanySuggestionForm(initial={"name": request.GET.get("name", "")[:200]})
+    return render(request, "directory/suggest_company.html", {"form": form})
 
 
 @require_GET

@@ -129,6 +129,8 @@ else:
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BROKER_URL = "memory://"  # never contacted: tasks run in-process
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
@@ -143,8 +145,10 @@ def haystack_connection(url):
     parsed = urlparse(url)
     if parsed.scheme == "whoosh":
         return {
-            "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+            "ENGINE": "search.whoosh_backend.ReusingWhooshEngine",
             "PATH": parsed.netloc + parsed.path,
+            # Writes must fail loudly so the search queue can retry them.
+            "SILENTLY_FAIL": False,
         }
     if parsed.scheme in ("elasticsearch7", "opensearch"):
         index = parsed.path.strip("/") or "gethelp"
@@ -158,8 +162,16 @@ def haystack_connection(url):
 
 
 HAYSTACK_CONNECTIONS = {"default": haystack_connection(SEARCH_URL)}
+# Every indexed model is registered: skip Haystack's second per-query model filter.
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# Web processes never write the index: changes are queued (search/signals.py) and
+# applied by the `search` queue, served by one worker at concurrency 1.
+HAYSTACK_SIGNAL_PROCESSOR = "search.signals.QueuedSignalProcessor"
+# Typos in the first letter are rare; a one-letter prefix keeps fuzzy matching cheap.
+HAYSTACK_FUZZY_WHOOSH_MIN_PREFIX = 1
+HAYSTACK_FUZZY_WHOOSH_MAX_EDITS = 2
+CELERY_TASK_ROUTES = {"search.tasks.*": {"queue": "search"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -208,8 +220,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One line per task is noise when tasks run in-process.
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
 
 # Product settings.
 COMPANIES_PER_PAGE = 30
+COMPANY_SUGGESTIONS_PER_HOUR = envint("COMPANY_SUGGESTIONS_PER_HOUR", 5)

@@ -1,13 +1,45 @@
+import logging
+
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from directory.models import Company
+from directory.models import Category
+
+from .queries import load_companies, search_companies, suggest, task_answer
+
+log = logging.getLogger(__name__)
+RESULTS_PER_PAGE = 20
 
 
 @require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[:200]
-    results = Company.objects.with_best_channel().search_simple(query).order_by("name") if query else []
-    page = Paginator(results, 20).get_page(request.GET.get("page")) if query else None
-    return render(request, "search/results.html", {"query": query, "page": page})
+    raw = request.GET.get("q", "")
+    category = request.GET.get("category", "")
+    outcome = search_companies(raw, category=category)
+    page = Paginator(outcome.pks, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    results = load_companies(list(page.object_list))
+    top = results[0] if results and page.number == 1 else None
+    guides, channels = task_answer(outcome, top)
+    return render(
+        request,
+        "search/results.html",
+        {
+            "query": raw.strip()[:200],
+            "outcome": outcome,
+            "page": page,
+            "results": results,
+            "task_company": top if (guides or channels) else None,
+            "task_guides": guides,
+            "task_channels": channels,
+            "categories": Category.objects.order_by("name"),
+            "category": category,
+        },
+    )
+
+
+@require_GET
+def suggestions(request):
+    query = request.GET.get("q", "")
+    return JsonResponse({"query": query[:200], "suggestions": suggest(query)})

@@ -525,3 +525,30 @@ def describe_ivr_step(step):
     if step.get("value"):
         return f"Wait {step['value']} seconds"
     return "Wait for an agent"
+
+
+class CompanySuggestion(TimeStamped):
+    """A company a visitor asked us to add; staff review these in the admin."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ADDED = "added", "Added"
+        REJECTED = "rejected", "Rejected"
+
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    details = models.TextField(blank=True, max_length=2000, help_text="How to contact them, if known.")
+    email = models.EmailField(blank=True, help_text="Optional, to tell the visitor when it is added.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    ip_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["new", "added", "rejected"]), name="company_suggestion_status_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.name

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from directory.models import Company
 from guides.models import Guide
+from search.signals import batched
 
 SAMPLE_DIRECTORY = settings.BASE_DIR / "fixtures" / "sample_directory.jsonl"
 SAMPLE_GUIDES = settings.BASE_DIR / "fixtures" / "sample_guides.json"
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, **options):
         call_command("import_directory", str(SAMPLE_DIRECTORY), no_progress=True, stdout=self.stdout)
-        with transaction.atomic():
+        with transaction.atomic(), batched():
             created = 0
             for data in json.loads(SAMPLE_GUIDES.read_text(encoding="utf-8")):
                 company = Company.objects.get(slug=data.pop("company"))

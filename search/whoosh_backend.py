@@ -1,0 +1,106 @@
+"""Haystack's Whoosh backend, made fast for reads and strict for writes.
+
+Reads: Haystack opens a new searcher for every query (reading every segment's
+metadata again). Here each thread keeps its searcher and reuses it until the
+index changes on disk, checked cheaply with `up_to_date()`.
+
+Writes: Haystack writes through Whoosh's AsyncWriter, which on a held lock hands
+the write to a background thread nobody waits for, and it swallows a failed
+delete. Only the `search` Celery queue writes (see search/tasks.py), and it needs
+to know when a write did not happen so it can retry: so writes here wait a short
+time for the lock and then raise LockError.
+"""
+
+import threading
+
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.exceptions import SkipDocument
+from whoosh.index import LockError
+
+WRITE_LOCK_TIMEOUT = 2.0
+
+__all__ = ["LockError", "ReusingWhooshEngine"]
+
+
+class _KeptSearcher:
+    """A searcher whose close() keeps it open for the next query of this thread."""
+
+    def __init__(self, searcher):
+        self._searcher = searcher
+
+    def close(self):
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._searcher, name)
+
+
+class _ReusingIndex:
+    """Wraps a Whoosh index so `searcher()` hands out this thread's cached searcher."""
+
+    def __init__(self, index):
+        self._index = index
+        self._local = threading.local()
+
+    def refresh(self):
+        return self
+
+    def searcher(self, **kwargs):
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._index.searcher(**kwargs)
+        elif not searcher.up_to_date():
+            searcher = searcher.refresh()
+        self._local.searcher = searcher
+        return _KeptSearcher(searcher)
+
+    def doc_count(self):
+        return self.searcher().doc_count()
+
+    def writer(self, **kwargs):
+        kwargs.setdefault("timeout", WRITE_LOCK_TIMEOUT)
+        return self._index.writer(**kwargs)
+
+    def delete_by_query(self, q, searcher=None):
+        writer = self.writer()
+        try:
+            writer.delete_by_query(q, searcher=searcher)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def __getattr__(self, name):
+        return getattr(self._index, name)
+
+
+class ReusingWhooshSearchBackend(WhooshSearchBackend):
+    def setup(self):
+        super().setup()
+        self.index = _ReusingIndex(self.index)
+
+    def update(self, index, iterable, commit=True):
+        if not self.setup_complete:
+            self.setup()
+        docs = []
+        for obj in iterable:
+            try:
+                doc = index.full_prepare(obj)
+            except SkipDocument:
+                continue
+            doc.pop("boost", None)  # document boosts are not supported by Whoosh 2.5+
+            docs.append({key: self._from_python(value) for key, value in doc.items()})
+        if not docs:
+            return
+        writer = self.index.writer()
+        try:
+            for doc in docs:
+                writer.update_document(**doc)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+
+class ReusingWhooshEngine(WhooshEngine):
+    backend = ReusingWhooshSearchBackend
