@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .forms import CompanySuggestionForm
-from .models import Category, Company
+from . import feedback
+from .forms import CompanySuggestionForm, ReportForm
+from .models import Category, Company, ContactChannel
 from .structured_data import organization_json_ld
 from .visitors import ip_hash, over_limit
 
@@ -33,17 +34,23 @@ def home(request):
 def company_detail(request, slug):
     company = get_object_or_404(Company.objects.for_page(), slug=slug)
     company.record_view()
+    now = timezone.now()
+    feedback.attach_freshness(company, now)
+    best = company.best_channel
+    wait_cells = feedback.wait_by_hour(best, now) if best else {}
     json_ld = json.dumps(organization_json_ld(company), ensure_ascii=False).replace("</", "<\\/")
     return render(
         request,
         "directory/company_detail.html",
         {
             "company": company,
-            "best": company.best_channel,
+            "best": best,
             "departments": company.channels_by_department(),
             "guides": list(company.guides.all()),
-            "now": timezone.now(),
+            "now": now,
             "json_ld": json_ld,
+            "wait_chart": feedback.wait_chart_svg(wait_cells),
+            "best_times": feedback.best_times(wait_cells),
         },
     )
 
@@ -68,6 +75,41 @@ def category_detail(request, slug):
     )
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "directory/category_detail.html", {"category": category, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def report_channel(request, pk):
+    """Records "did this work?" for a channel; on bad input shows the form again with what was sent."""
+    channel = get_object_or_404(ContactChannel.objects.active().select_related("company"), pk=pk)
+    form = ReportForm(request.POST or None, initial={"worked": request.GET.get("worked", "no")})
+    visitor = feedback.visitor_id(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback.record_report(
+                request,
+                channel,
+                visitor,
+                worked=form.worked_value,
+                reason=form.cleaned_data["reason"],
+                minutes_waited=form.cleaned_data["minutes_waited"],
+            )
+        except feedback.AlreadyReported:
+            messages.info(request, "You already told us about this channel today. Thank you!")
+        except feedback.TooManyReports:
+            messages.error(
+                request, "We have many reports from your network today; please try again tomorrow."
+            )
+        else:
+            messages.success(request, "Thank you! Your report helps keep this page right.")
+        response = redirect(f"{channel.company.get_absolute_url()}#channel-{channel.pk}")
+        feedback.remember_visitor(response, visitor)
+        return response
+    return render(
+        request,
+        "directory/report_channel.html",
+        {"form": form, "channel": channel},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -135,7 +135,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "every-day-flag-stale-channels": {"task": "directory.tasks.flag_stale_entries", "schedule": 24 * 3600},
+    "every-hour-check-links": {"task": "directory.tasks.check_links", "schedule": 3600},
+}
 
 # Search: a Whoosh directory under var/ unless SEARCH_URL points elsewhere.
 SEARCH_URL = os.environ.get("SEARCH_URL", f"whoosh://{VAR_DIR / 'whoosh_index'}")
@@ -230,3 +233,26 @@ LOGGING = {
 # Product settings.
 COMPANIES_PER_PAGE = 30
 COMPANY_SUGGESTIONS_PER_HOUR = envint("COMPANY_SUGGESTIONS_PER_HOUR", 5)
+
+# Freshness. A channel is flagged when it has not been re-verified for this many
+# days (by kind), when consumers' reports say it fails, or when its link fails twice.
+REVERIFY_INTERVAL_DAYS = {
+    "phone": 180,
+    "email": 180,
+    "chat": 90,
+    "web_form": 90,
+    "social": 120,
+    "app": 180,
+    "postal": 365,
+    "in_person": 365,
+}
+FEEDBACK_WINDOW_DAYS = 90
+FEEDBACK_MIN_REPORTS = envint("FEEDBACK_MIN_REPORTS", 10)
+# Flag when even the optimistic (Wilson lower-bound) failure rate is at least this.
+FEEDBACK_FAILURE_BOUND = 0.5
+FEEDBACK_MIN_REPORTS_TO_SHOW = 5
+REPORTS_PER_IP_PER_CHANNEL_PER_DAY = envint("REPORTS_PER_IP_PER_CHANNEL_PER_DAY", 5)
+LINK_CHECK_TIMEOUT_SECONDS = 10
+LINK_CHECK_RETRIES = 1
+LINK_CHECK_INTERVAL_DAYS = 7
+LINK_CHECK_BATCH = envint("LINK_CHECK_BATCH", 500)

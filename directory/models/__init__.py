@@ -15,8 +15,13 @@ from .core import (
     validate_hours,
     validate_ivr_steps,
 )
+from .freshness import ChannelReport, Flag, LinkCheck, wilson_lower_bound
 
 __all__ = [
+    "ChannelReport",
+    "Flag",
+    "LinkCheck",
+    "wilson_lower_bound",
     "WEEKDAYS",
     "Category",
     "ChannelKind",
