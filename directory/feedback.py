@@ -167,7 +167,9 @@ def wait_chart_svg(cells):
         ((top + d * cell + 10, n) for d, n in enumerate(WEEKDAY_LABELS)),
     )
     hours = format_html_join(
-        "", '<text x="{}" y="10" font-size="9">{:02d}</text>', ((left + h * cell, h) for h in range(0, 24, 3))
+        "",
+        '<text x="{}" y="10" font-size="9">{}</text>',
+        ((left + h * cell, f"{h:02d}") for h in range(0, 24, 3)),
     )
     boxes = format_html_join(
         "", '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>', rects

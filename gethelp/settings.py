@@ -136,8 +136,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
-    "every-day-flag-stale-channels": {"task": "directory.tasks.flag_stale_entries", "schedule": 24 * 3600},
-    "every-hour-check-links": {"task": "directory.tasks.check_links", "schedule": 3600},
+    "every-day-flag-stale-channels": {
+        "task": "directory.tasks.flag_stale_entries",
+        "schedule": envint("FLAG_STALE_EVERY_SECONDS", 24 * 3600),
+    },
+    "every-hour-check-links": {
+        "task": "directory.tasks.check_links",
+        "schedule": envint("CHECK_LINKS_EVERY_SECONDS", 3600),
+    },
 }
 
 # Search: a Whoosh directory under var/ unless SEARCH_URL points elsewhere.

@@ -73,9 +73,11 @@ def screenshot():
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name):
+    def take(page, name, full_page=True):
+        # A full-page shot resizes the viewport for a moment; take it after the last
+        # click of a step, or pass full_page=False before one.
         path = folder / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

@@ -62,3 +62,23 @@ def make_guide(company=None, **kwargs):
     kwargs.setdefault("slug", f"guide-{n}")
     kwargs.setdefault("body", "Call the cancellations line and **ask for a reference**.")
     return Guide.objects.create(company=company or make_company(), **kwargs)
+
+
+def make_report(channel, worked=True, visitor=None, day=None, **kwargs):
+    from directory.models import ChannelReport
+
+    n = next(_seq)
+    return ChannelReport.objects.create(
+        channel=channel,
+        worked=worked,
+        visitor=visitor or f"visitor-{n}",
+        ip_hash=kwargs.pop("ip_hash", f"ip-{n}"),
+        day=day or timezone.now().date(),
+        **kwargs,
+    )
+
+
+def make_staff(username="admin", **kwargs):
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user(username=username, password="pw-for-tests", is_staff=True, **kwargs)

@@ -44,7 +44,9 @@ def build_companies(count):
     for pk, record in enumerate(company_records(count, seed=42), start=1):
         name = record["category"]
         category = categories.setdefault(name, Category(pk=len(categories) + 1, name=name, slug=name.lower()))
-        company = Company(pk=pk, name=record["name"], slug=record["slug"], aliases=record["aliases"], category=category)
+        company = Company(
+            pk=pk, name=record["name"], slug=record["slug"], aliases=record["aliases"], category=category
+        )
         channels = []
         for n, data in enumerate(record["channels"]):
             channel = ContactChannel(pk=pk * 10 + n, company=company, **data)

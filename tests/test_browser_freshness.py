@@ -1,0 +1,84 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from directory.models import ChannelReport, ContactChannel, Flag
+from tests.factories import make_category, make_channel, make_company, make_report, make_staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def northwind():
+    company = make_company(
+        name="Northwind Wireless", slug="northwind-wireless", category=make_category(name="Telecoms")
+    )
+    channel = make_channel(
+        company, value="+12025550143", human_rank=1, is_primary=True, time_zone="America/New_York",
+        hours=[{"day": d, "opens": "00:00", "closes": "23:59"} for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")],
+    )  # fmt: skip
+    for n in range(8):
+        report = make_report(channel, worked=n != 3, minutes_waited=4 + 3 * n)
+        ChannelReport.objects.filter(pk=report.pk).update(
+            created=timezone.now() - timedelta(days=n, hours=2 * n)
+        )
+    return company, channel
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_consumer_says_no_wrong_number(northwind, live_server, page, phone_page, screenshot, viewport):
+    company, channel = northwind
+    tab = phone_page if viewport == "phone" else page
+    tab.goto(f"{live_server.url}/companies/northwind-wireless/")
+    card = tab.locator(f"#channel-{channel.pk}")
+    assert "88% of 8 people reached a human" in card.inner_text()
+    tab.get_by_text("Best time to call").click()
+    assert tab.locator("svg.wait-chart").is_visible()
+    card.get_by_text("No, it didn't").click()
+    card.get_by_label("What went wrong?").select_option(label="Wrong number or address")
+    card.get_by_label("Minutes waited (optional)").fill("3")
+    screenshot(tab, f"freshness-vote-{viewport}", full_page=False)
+    card.get_by_role("button", name="Send “No”").click()
+    tab.get_by_text("Thank you! Your report helps keep this page right.").wait_for()
+    assert tab.url.endswith(f"/companies/northwind-wireless/#channel-{channel.pk}")
+    assert tab.get_by_text("Thank you! Your report helps keep this page right.").is_visible()
+    saved = ChannelReport.objects.latest("id")
+    assert (saved.worked, saved.reason, saved.minutes_waited) == (False, "wrong_number", 3)
+    screenshot(tab, f"freshness-thanks-{viewport}")
+
+
+def test_admin_works_the_queue_with_the_keyboard(live_server, page, screenshot):
+    company = make_company(name="Contoso Broadband", view_count=50)
+    aged = make_channel(company, last_verified_at=timezone.now() - timedelta(days=400))
+    moved = make_channel(company, kind="web_form", value="https://www.contoso.example/old-form")
+    spam = make_channel(company, kind="email", value="help@contoso.example")
+    Flag.objects.create(channel=aged, reason="age")
+    Flag.objects.create(channel=moved, reason="link", evidence={"status_code": 404, "error": "HTTP 404"})
+    Flag.objects.create(channel=spam, reason="feedback", evidence={"failures": 11, "reports": 12})
+    make_staff("admin")
+
+    page.goto(f"{live_server.url}/review/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("pw-for-tests")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/review/")
+    screenshot(page, "review-queue-desktop")
+
+    with page.expect_navigation():
+        page.keyboard.press("v")  # first row: still correct
+    assert page.get_by_text("1 flag marked “Still correct”.").is_visible()
+    page.keyboard.press("j")
+    with page.expect_navigation():
+        page.keyboard.press("r")  # the second row: retire
+    page.keyboard.press("d")  # dismiss needs a note: focus moves to it
+    page.keyboard.type("Reports came from one forum thread")
+    page.keyboard.press("Escape")
+    with page.expect_navigation():
+        page.keyboard.press("d")
+    assert page.get_by_text("Nothing to review. Every entry is fresh.").is_visible()
+    screenshot(page, "review-queue-empty-desktop")
+
+    assert sorted(Flag.objects.values_list("status", flat=True)) == ["dismissed", "retired", "verified"]
+    assert ContactChannel.objects.filter(status="retired").count() == 1
+    assert Flag.objects.get(status="dismissed").note == "Reports came from one forum thread"

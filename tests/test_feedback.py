@@ -1,0 +1,121 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from directory.feedback import ChannelSummary, summaries_for, wait_by_hour
+from directory.models import ChannelReport, wilson_lower_bound
+from tests.factories import make_channel, make_company, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def channel():
+    return make_channel(make_company(slug="northwind"), value="+12025550143", time_zone="America/New_York")
+
+
+def report(client, channel, **data):
+    return client.post(f"/channels/{channel.pk}/report/", data)
+
+
+def test_a_visitor_reports_without_an_account_and_is_thanked(client, channel):
+    response = report(client, channel, worked="no", reason="wrong_number", minutes_waited="12")
+    assert response.status_code == 302
+    assert response["Location"] == f"/companies/northwind/#channel-{channel.pk}"
+    saved = ChannelReport.objects.get()
+    assert (saved.worked, saved.reason, saved.minutes_waited) == (False, "wrong_number", 12)
+    page = client.get(response["Location"]).content.decode()
+    assert "Thank you! Your report helps keep this page right." in page
+
+
+def test_one_vote_per_visitor_per_channel_per_day(client, channel):
+    report(client, channel, worked="yes")
+    response = report(client, channel, worked="no")
+    assert ChannelReport.objects.count() == 1
+    assert (
+        "You already told us about this channel today." in client.get(response["Location"]).content.decode()
+    )
+
+
+def test_a_new_visitor_on_the_same_address_counts_up_to_the_address_limit(client, channel, settings):
+    settings.REPORTS_PER_IP_PER_CHANNEL_PER_DAY = 2
+    from django.test import Client
+
+    for _ in range(3):
+        report(Client(), channel, worked="yes")  # fresh cookie each time, same 127.0.0.1
+    assert ChannelReport.objects.count() == 2
+
+
+def test_a_yes_report_drops_any_reason(client, channel):
+    report(client, channel, worked="yes", reason="wrong_number")
+    assert ChannelReport.objects.get().reason == ""
+
+
+@pytest.mark.parametrize("minutes", ["-3", "5000", "ten"])
+def test_bad_minutes_show_a_clear_message_and_keep_the_input(client, channel, minutes):
+    response = report(client, channel, worked="no", reason="too_long", minutes_waited=minutes)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert f'value="{minutes}"' in html
+    assert '<option value="too_long" selected>' in html
+    assert ChannelReport.objects.count() == 0
+
+
+def test_reporting_needs_post_and_an_active_channel(client, channel):
+    assert client.get(f"/channels/{channel.pk}/report/").status_code == 200  # the form, for people without JS
+    channel.status = "retired"
+    channel.save()
+    assert report(client, channel, worked="yes").status_code == 404
+
+
+def test_reports_are_csrf_protected(channel):
+    from django.test import Client
+
+    assert (
+        Client(enforce_csrf_checks=True)
+        .post(f"/channels/{channel.pk}/report/", {"worked": "yes"})
+        .status_code
+        == 403
+    )
+
+
+def test_summary_counts_recent_reports_and_typical_wait(channel):
+    for n in range(10):
+        make_report(channel, worked=n < 8, minutes_waited=10 + n)
+    old = make_report(channel, worked=False)
+    ChannelReport.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=120))
+    summary = summaries_for(channel.company)[channel.pk]
+    assert (summary.reports, summary.reached, summary.typical_wait) == (10, 8, 14)
+    assert str(summary) == "80% of 10 people reached a human in the last 90 days, typical wait 14 min."
+
+
+def test_too_few_reports_say_so_instead_of_a_percentage():
+    assert str(ChannelSummary(3, 3, None)) == "Too few reports yet to say (3)."
+    assert str(ChannelSummary(0, 0, None)) == "No reports yet."
+
+
+def test_company_page_shows_summary_and_best_time_chart(client, channel):
+    for n in range(6):
+        make_report(channel, worked=True, minutes_waited=5 + n)
+    html = client.get("/companies/northwind/").content.decode()
+    assert "100% of 6 people reached a human" in html
+    assert '<svg class="wait-chart"' in html and 'role="img"' in html
+    assert "Shortest waits reported:" in html
+
+
+def test_wait_chart_groups_by_hour_in_the_channel_time_zone(channel):
+    r = make_report(channel, minutes_waited=20)
+    noon_new_york = datetime(2026, 11, 23, 17, 30, tzinfo=UTC)  # a Monday
+    ChannelReport.objects.filter(pk=r.pk).update(created=noon_new_york)
+    cells = wait_by_hour(channel, now=noon_new_york)
+    assert cells == {(0, 12): (20, 1)}
+
+
+@pytest.mark.parametrize(
+    "failures,total,expected",
+    [(0, 0, 0.0), (0, 10, 0.0), (2, 2, 0.342), (10, 10, 0.722), (50, 100, 0.404), (100, 100, 0.963)],
+)
+def test_wilson_lower_bound_edge_cases(failures, total, expected):
+    assert wilson_lower_bound(failures, total) == pytest.approx(expected, abs=0.001)

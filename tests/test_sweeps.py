@@ -1,0 +1,163 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from directory import sweeps
+from directory.models import ContactChannel, Flag
+from tests.factories import make_channel, make_company, make_guide, make_report
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.now()
+
+
+def days_ago(days):
+    return NOW - timedelta(days=days)
+
+
+def test_channels_past_their_kind_interval_are_flagged():
+    company = make_company()
+    old_phone = make_channel(company, kind="phone", last_verified_at=days_ago(181))
+    fresh_phone = make_channel(company, kind="phone", last_verified_at=days_ago(179))
+    old_form = make_channel(company, kind="web_form", last_verified_at=days_ago(91))
+    make_channel(company, kind="phone", last_verified_at=days_ago(400), status="retired")
+    assert sweeps.flag_aged_channels(NOW) == 2
+    flagged = set(Flag.objects.filter(reason="age").values_list("channel_id", flat=True))
+    assert flagged == {old_phone.pk, old_form.pk}
+    assert fresh_phone.pk not in flagged
+
+
+def test_never_verified_channels_count_from_when_they_were_added():
+    channel = make_channel(last_verified_at=None)
+    assert sweeps.flag_aged_channels(NOW) == 0
+    ContactChannel.objects.filter(pk=channel.pk).update(created=days_ago(200))
+    assert sweeps.flag_aged_channels(NOW) == 1
+
+
+def test_rerunning_a_sweep_never_duplicates_a_flag():
+    make_channel(last_verified_at=days_ago(365))
+    assert sweeps.flag_aged_channels(NOW) == 1
+    assert sweeps.flag_aged_channels(NOW) == 0
+    assert Flag.objects.count() == 1
+
+
+def test_a_resolved_flag_lets_a_new_one_open_later():
+    channel = make_channel(last_verified_at=days_ago(365))
+    sweeps.flag_aged_channels(NOW)
+    Flag.objects.update(status="dismissed")
+    assert sweeps.flag_aged_channels(NOW) == 1
+    assert Flag.objects.filter(channel=channel).count() == 2
+
+
+def test_database_refuses_a_second_open_flag_for_the_same_target_and_reason():
+    channel = make_channel()
+    Flag.objects.create(channel=channel, reason="age")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Flag.objects.create(channel=channel, reason="age")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Flag.objects.create(reason="age")  # no target
+
+
+def test_two_angry_votes_do_not_flag_a_good_number():
+    channel = make_channel()
+    for _ in range(2):
+        make_report(channel, worked=False, reason="wrong_number")
+    assert sweeps.flag_failing_channels(NOW) == 0
+
+
+def test_many_failure_reports_flag_with_the_evidence():
+    channel = make_channel()
+    for n in range(12):
+        make_report(channel, worked=n < 1, reason="" if n < 1 else "wrong_number")
+    assert sweeps.flag_failing_channels(NOW) == 1
+    flag = Flag.objects.get(reason="feedback")
+    assert flag.channel == channel
+    assert flag.evidence["failures"] == 11 and flag.evidence["reports"] == 12
+    assert flag.evidence["failure_rate_lower_bound"] >= 0.5
+
+
+def test_mixed_reports_below_the_bound_do_not_flag():
+    channel = make_channel()
+    for n in range(20):
+        make_report(channel, worked=n % 2 == 0)
+    assert sweeps.flag_failing_channels(NOW) == 0
+
+
+def test_guides_are_flagged_when_a_channel_they_use_is_flagged_changed_or_retired():
+    company = make_company()
+    flagged_channel = make_channel(company)
+    retired_channel = make_channel(company)
+    changed_channel = make_channel(company)
+    calm_channel = make_channel(company)
+    guides = {}
+    for name, channel in [
+        ("flagged", flagged_channel),
+        ("retired", retired_channel),
+        ("changed", changed_channel),
+        ("calm", calm_channel),
+    ]:
+        guide = make_guide(company, slug=name, last_verified_at=NOW + timedelta(minutes=30))
+        guide.channels.add(channel)
+        guides[name] = guide
+    Flag.objects.create(channel=flagged_channel, reason="age")
+    ContactChannel.objects.filter(pk=retired_channel.pk).update(status="retired")
+    ContactChannel.objects.filter(pk=changed_channel.pk).update(modified=NOW + timedelta(hours=1))
+    assert sweeps.flag_guides_with_stale_channels(NOW) == 3
+    flagged = set(Flag.objects.filter(reason="channel_changed").values_list("guide__slug", flat=True))
+    assert flagged == {"flagged", "retired", "changed"}
+    assert sweeps.flag_guides_with_stale_channels(NOW) == 0
+
+
+def test_flag_stale_command_runs_every_sweep_with_the_same_code(capsys):
+    make_channel(last_verified_at=days_ago(365))
+    call_command("flag_stale", "--no-links")
+    assert "aged: 1 flagged, feedback: 0 flagged, guides: 0 flagged" in capsys.readouterr().out
+
+
+def test_a_sweep_already_running_is_not_started_twice():
+    with sweeps.sweep_lock("all"):
+        with pytest.raises(sweeps.SweepRunning):
+            sweeps.run_all(NOW, links=False)
+    assert sweeps.run_all(NOW, links=False) == {"aged": 0, "feedback": 0, "guides": 0}
+
+
+def test_company_page_warns_while_a_channel_or_guide_is_flagged(client):
+    company = make_company(slug="acme")
+    channel = make_channel(company)
+    guide = make_guide(company, slug="cancel")
+    html = client.get("/companies/acme/").content.decode()
+    assert "may be out of date" not in html.lower()
+    Flag.objects.create(channel=channel, reason="age")
+    Flag.objects.create(guide=guide, reason="channel_changed")
+    html = client.get("/companies/acme/").content.decode()
+    assert "This may be out of date: we are checking it." in html
+    assert "May be out of date</span>" in html
+    guide_page = client.get("/companies/acme/guides/cancel/").content.decode()
+    assert "This guide may be out of date" in guide_page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sweeps_open_each_flag_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    for _ in range(30):
+        make_channel(last_verified_at=days_ago(365))
+    results, barrier = [], threading.Barrier(4)
+
+    def run():
+        barrier.wait()
+        try:
+            results.append(sweeps.flag_aged_channels(NOW))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Flag.objects.filter(reason="age").count() == 30
+    assert sum(results) == 30
