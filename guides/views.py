@@ -19,5 +19,6 @@ def guide_detail(request, company_slug, slug):
             "guide": guide,
             "company": guide.company,
             "body_html": render_markdown(guide.body),
+            "flagged": guide.flags.filter(status="open").exists(),
         },
     )
