@@ -81,3 +81,12 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Counters and locks in the cache never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
