@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gethelp.ratelimit import too_many
+
 from . import feedback
 from .forms import CompanySuggestionForm, ReportForm
 from .models import Category, Company, ContactChannel
 from .structured_data import organization_json_ld
-from .visitors import ip_hash, over_limit
+from .visitors import ip_hash
 
 
 @require_GET
@@ -117,7 +119,7 @@ def suggest_company(request):
     if request.method == "POST":
         form = CompanySuggestionForm(request.POST)
         visitor = ip_hash(request)
-        if over_limit(f"suggest-company:{visitor}", settings.COMPANY_SUGGESTIONS_PER_HOUR, 3600):
+        if too_many(f"suggest-company:{visitor}", settings.COMPANY_SUGGESTIONS_PER_HOUR, 3600):
             form.add_error(None, "You have sent many suggestions in the last hour. Please try again later.")
         elif form.is_valid():
             if not form.is_spam():

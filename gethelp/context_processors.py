@@ -2,4 +2,11 @@ from django.conf import settings
 
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+    from accounts.models import can_publish
+
+    user = getattr(request, "user", None)
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "CAN_PUBLISH": bool(user and can_publish(user)),
+    }

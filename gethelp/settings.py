@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "directory",
     "guides",
     "search",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -130,7 +131,7 @@ else:
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if CELERY_TASK_ALWAYS_EAGER:
-    CELERY_BROKER_URL = "memory://"  # never contacted: tasks run in-process
+    CELERY_BROKER_URL = "memory://localhost/"  # never contacted: tasks run in-process
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
@@ -238,6 +239,13 @@ LOGGING = {
 
 # Product settings.
 COMPANIES_PER_PAGE = 30
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "directory:home"
+LOGOUT_REDIRECT_URL = "directory:home"
+# An editor becomes trusted (publishes without review) after this many accepted edits.
+TRUSTED_EDITOR_THRESHOLD = envint("TRUSTED_EDITOR_THRESHOLD", 5)
+# Guide edits: (per person, per address, window in seconds).
+EDIT_RATE_LIMIT = (envint("EDITS_PER_USER_PER_HOUR", 30), envint("EDITS_PER_IP_PER_HOUR", 60), 3600)
 COMPANY_SUGGESTIONS_PER_HOUR = envint("COMPANY_SUGGESTIONS_PER_HOUR", 5)
 
 # Freshness. A channel is flagged when it has not been re-verified for this many

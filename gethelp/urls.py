@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("guides.urls")),
     path("search/", include("search.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", directory_views.robots_txt, name="robots_txt"),

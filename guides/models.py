@@ -1,4 +1,5 @@
-from django.db import models
+from django.conf import settings
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 
@@ -36,6 +37,10 @@ class Guide(TimeStamped):
     estimated_minutes = models.PositiveIntegerField(null=True, blank=True)
     channels = models.ManyToManyField(ContactChannel, blank=True, related_name="guides")
     is_published = models.BooleanField(default=True)
+    current_revision = models.OneToOneField(
+        "GuideRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The approved revision the guide shows.",
+    )  # fmt: skip
     last_verified_at = models.DateTimeField(null=True, blank=True)
 
     objects = GuideQuerySet.as_manager()
@@ -56,3 +61,119 @@ class Guide(TimeStamped):
 
     def get_absolute_url(self):
         return reverse("guides:detail", args=[self.company.slug, self.slug])
+
+    # Editing -----------------------------------------------------------------
+
+    CONTENT_FIELDS = ("title", "body", "difficulty", "estimated_minutes")
+
+    def latest_revision(self):
+        return self.revisions.order_by("-revision_number").first()
+
+    def save_revision(
+        self, author, content, summary="", base_revision_number=None, ip_hash="", publish=False
+    ):
+        """Adds a revision with the full content; returns it, or raises EditConflict.
+
+        The guide row is locked first, so two editors saving at once get numbers in
+        turn and the second one sees the first one's revision as newer than its base.
+        An edit based on an older revision than the latest is never applied over it.
+        """
+        with transaction.atomic():
+            guide = Guide.objects.select_for_update().get(pk=self.pk)
+            latest = guide.latest_revision()
+            if latest and base_revision_number is not None and base_revision_number != latest.revision_number:
+                raise EditConflict(latest)
+            revision = GuideRevision.objects.create(
+                guide=guide,
+                revision_number=(latest.revision_number + 1) if latest else 1,
+                previous_revision=latest,
+                author=author,
+                summary=summary,
+                ip_hash=ip_hash,
+                **{field: content[field] for field in self.CONTENT_FIELDS},
+            )
+            if publish:
+                revision.approve(author)
+            return revision
+
+
+class EditConflict(Exception):
+    def __init__(self, latest):
+        super().__init__(f"the guide changed since revision was loaded (now at {latest.revision_number})")
+        self.latest = latest
+
+
+class GuideRevision(models.Model):
+    """One saved version of a guide: who, when, why, and the full content."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Published"
+        REJECTED = "rejected", "Rejected"
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="revisions")
+    revision_number = models.PositiveIntegerField()
+    previous_revision = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="guide_revisions"
+    )
+    summary = models.CharField(max_length=200, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    difficulty = models.CharField(max_length=12, choices=Difficulty.choices)
+    estimated_minutes = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-revision_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guide", "revision_number"], name="revision_unique_number_per_guide"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]), name="revision_status_valid"
+            ),
+        ]
+        indexes = [
+            # The pending queue lists what waits, oldest first.
+            models.Index(fields=["status", "created"], name="revision_pending_queue")
+        ]
+
+    def __str__(self):
+        return f"{self.guide} r{self.revision_number}"
+
+    def approve(self, reviewer):
+        """Publishes this revision: the guide shows its content from now on."""
+        from django.utils import timezone
+
+        now = timezone.now()
+        claimed = GuideRevision.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+            status=self.Status.APPROVED, reviewed_by=reviewer, reviewed_at=now
+        )
+        if not claimed:
+            return False  # another reviewer got there first
+        self.status, self.reviewed_by, self.reviewed_at = self.Status.APPROVED, reviewer, now
+        guide = self.guide
+        for field in Guide.CONTENT_FIELDS:
+            setattr(guide, field, getattr(self, field))
+        guide.current_revision = self
+        guide.is_published = True
+        guide.save(update_fields=[*Guide.CONTENT_FIELDS, "current_revision", "is_published", "modified"])
+        return True
+
+    def reject(self, reviewer):
+        from django.utils import timezone
+
+        GuideRevision.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+            status=self.Status.REJECTED, reviewed_by=reviewer, reviewed_at=timezone.now()
+        )
+
+    def content(self):
+        return {field: getattr(self, field) for field in Guide.CONTENT_FIELDS}

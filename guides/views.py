@@ -1,17 +1,49 @@
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .models import Guide
+from accounts.models import can_publish, promote_if_earned
+from directory.models import Company
+from directory.visitors import ip_hash
+from gethelp.ratelimit import too_many
+
+from .diff import word_diff
+from .forms import GuideEditForm, NewGuideForm
+from .models import EditConflict, Guide, GuideRevision
 from .rendering import render_markdown
+
+
+def published_guide(company_slug, slug):
+    return get_object_or_404(
+        Guide.objects.published().select_related("company", "current_revision__author"),
+        company__slug=company_slug,
+        slug=slug,
+    )
+
+
+def any_guide(company_slug, slug):
+    return get_object_or_404(Guide.objects.select_related("company"), company__slug=company_slug, slug=slug)
+
+
+def edits_too_fast(request):
+    """True (with a message for the page) when this person or address edits faster than the limits allow."""
+    per_user, per_ip, window = settings.EDIT_RATE_LIMIT
+    if too_many(f"edit:user:{request.user.pk}", per_user, window) or too_many(
+        f"edit:ip:{ip_hash(request)}", per_ip, window
+    ):
+        messages.error(request, "You are editing very quickly. Please wait a few minutes, then save again.")
+        return True
+    return False
 
 
 @require_GET
 def guide_detail(request, company_slug, slug):
-    guide = get_object_or_404(
-        Guide.objects.published().select_related("company"),
-        company__slug=company_slug,
-        slug=slug,
-    )
+    guide = published_guide(company_slug, slug)
     return render(
         request,
         "guides/guide_detail.html",
@@ -22,3 +54,165 @@ def guide_detail(request, company_slug, slug):
             "flagged": guide.flags.filter(status="open").exists(),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guide_new(request, company_slug):
+    company = get_object_or_404(Company, slug=company_slug)
+    form = NewGuideForm(request.POST or None, initial={"kind": request.GET.get("kind", "reach_human")})
+    if request.method == "POST" and form.is_valid() and not edits_too_fast(request):
+        guide = Guide.objects.create(
+            company=company,
+            kind=form.cleaned_data["kind"],
+            slug=unique_slug(company, form.cleaned_data["title"]),
+            is_published=False,
+            **form.content(),
+        )
+        revision = guide.save_revision(
+            request.user, form.content(), form.cleaned_data["summary"] or "New guide", ip_hash=ip_hash(request),
+            publish=can_publish(request.user),
+        )  # fmt: skip
+        return after_save(request, guide, revision)
+    return render(request, "guides/guide_form.html", {"form": form, "company": company, "new": True})
+
+
+def unique_slug(company, title):
+    base = slugify(title)[:60] or "guide"
+    slug, n = base, 1
+    while Guide.objects.filter(company=company, slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def after_save(request, guide, revision):
+    if revision.status == GuideRevision.Status.APPROVED:
+        messages.success(request, "Saved and published.")
+        return redirect(guide)
+    messages.success(request, "Saved. Your edit waits for a trusted editor to review it; thank you!")
+    return redirect("guides:history", guide.company.slug, guide.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guide_edit(request, company_slug, slug):
+    guide = any_guide(company_slug, slug)
+    latest = guide.latest_revision()
+    initial = {**(latest.content() if latest else {f: getattr(guide, f) for f in Guide.CONTENT_FIELDS})}
+    initial["base_revision"] = latest.revision_number if latest else None
+    form = GuideEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid() and not edits_too_fast(request):
+        try:
+            revision = guide.save_revision(
+                request.user, form.content(), form.cleaned_data["summary"],
+                base_revision_number=form.cleaned_data["base_revision"], ip_hash=ip_hash(request),
+                publish=can_publish(request.user),
+            )  # fmt: skip
+        except EditConflict as conflict:
+            return render(
+                request,
+                "guides/conflict.html",
+                {
+                    "form": GuideEditForm(
+                        initial={**form.cleaned_data, "base_revision": conflict.latest.revision_number}
+                    ),
+                    "guide": guide,
+                    "latest": conflict.latest,
+                    "title_diff": word_diff(conflict.latest.title, form.cleaned_data["title"]),
+                    "body_diff": word_diff(conflict.latest.body, form.cleaned_data["body"]),
+                },
+                status=409,
+            )
+        return after_save(request, guide, revision)
+    return render(request, "guides/guide_form.html", {"form": form, "guide": guide, "company": guide.company})
+
+
+@require_GET
+def guide_history(request, company_slug, slug):
+    guide = any_guide(company_slug, slug)
+    if not guide.is_published and not request.user.is_authenticated:
+        raise Http404
+    revisions = guide.revisions.select_related("author", "reviewed_by").order_by("-revision_number")
+    return render(
+        request,
+        "guides/history.html",
+        {"guide": guide, "revisions": revisions, "can_publish": can_publish(request.user)},
+    )
+
+
+@require_GET
+def guide_diff(request, company_slug, slug):
+    guide = any_guide(company_slug, slug)
+    if not guide.is_published and not request.user.is_authenticated:
+        raise Http404
+    numbers = [request.GET.get("from", ""), request.GET.get("to", "")]
+    if not all(n.isdigit() for n in numbers):
+        raise Http404
+    found = {r.revision_number: r for r in guide.revisions.filter(revision_number__in=numbers)}
+    old, new = found.get(int(numbers[0])), found.get(int(numbers[1]))
+    if not old or not new:
+        raise Http404
+    return render(
+        request,
+        "guides/diff.html",
+        {
+            "guide": guide,
+            "old": old,
+            "new": new,
+            "title_diff": word_diff(old.title, new.title),
+            "body_diff": word_diff(old.body, new.body),
+        },
+    )
+
+
+@login_required
+@require_POST
+def guide_revert(request, company_slug, slug, number):
+    if not can_publish(request.user):
+        raise PermissionDenied
+    guide = any_guide(company_slug, slug)
+    target = get_object_or_404(guide.revisions, revision_number=number)
+    guide.save_revision(
+        request.user, target.content(), f"Revert to revision {number}", ip_hash=ip_hash(request), publish=True
+    )
+    messages.success(request, f"Reverted to revision {number}.")
+    return redirect("guides:history", company_slug, slug)
+
+
+@login_required
+@require_GET
+def pending(request):
+    if not can_publish(request.user):
+        raise PermissionDenied
+    revisions = (
+        GuideRevision.objects.filter(status=GuideRevision.Status.PENDING)
+        .select_related("guide__company", "author", "previous_revision")
+        .order_by("created", "id")
+    )
+    return render(request, "guides/pending.html", {"revisions": revisions})
+
+
+@login_required
+@require_POST
+def review_revision(request, pk):
+    if not can_publish(request.user):
+        raise PermissionDenied
+    revision = get_object_or_404(GuideRevision.objects.select_related("guide__company", "author"), pk=pk)
+    if revision.author_id == request.user.pk:
+        messages.error(request, "You cannot review your own edit; another trusted editor will.")
+        return redirect("guides:pending")
+    if revision.status != GuideRevision.Status.PENDING:
+        messages.info(request, "Someone already reviewed this edit.")
+        return redirect("guides:pending")
+    if request.POST.get("decision") == "approve":
+        revision.approve(request.user)
+        if revision.author:
+            promote_if_earned(revision.author)
+        messages.success(
+            request, f"Published revision {revision.revision_number} of “{revision.guide.title}”."
+        )
+    else:
+        revision.reject(request.user)
+        messages.success(request, "Edit rejected.")
+    return redirect("guides:pending")

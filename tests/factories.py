@@ -82,3 +82,26 @@ def make_staff(username="admin", **kwargs):
     from django.contrib.auth.models import User
 
     return User.objects.create_user(username=username, password="pw-for-tests", is_staff=True, **kwargs)
+
+
+def make_user(username="editor", trusted=False, **kwargs):
+    from django.contrib.auth.models import User
+
+    from accounts.models import Profile
+
+    user = User.objects.create_user(
+        username=username, password="pw-for-tests", email=f"{username}@example.org", **kwargs
+    )
+    if trusted:
+        Profile.objects.filter(user=user).update(role=Profile.Role.TRUSTED)
+        user.refresh_from_db()
+    return user
+
+
+def make_published_guide(company=None, author=None, **kwargs):
+    """A guide with revision 1 published, as the editing flow leaves it."""
+    guide = make_guide(company, **kwargs)
+    content = {field: getattr(guide, field) for field in guide.CONTENT_FIELDS}
+    guide.save_revision(author, content, "First version", publish=True)
+    guide.refresh_from_db()
+    return guide

@@ -13,7 +13,9 @@ def test_the_form_is_prefilled_from_the_search(client):
 
 def test_a_suggestion_is_saved_for_staff_and_the_visitor_thanked(client):
     response = client.post(
-        "/suggest-company/", {"name": "Quxbarz Widgets", "website": "quxbarz.example", "details": "Chat only"}, follow=True
+        "/suggest-company/",
+        {"name": "Quxbarz Widgets", "website": "quxbarz.example", "details": "Chat only"},
+        follow=True,
     )
     assert "Thank you. We will look into it" in response.content.decode()
     saved = CompanySuggestion.objects.get()

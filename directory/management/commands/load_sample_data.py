@@ -22,8 +22,11 @@ class Command(BaseCommand):
             created = 0
             for data in json.loads(SAMPLE_GUIDES.read_text(encoding="utf-8")):
                 company = Company.objects.get(slug=data.pop("company"))
-                _, was_created = Guide.objects.update_or_create(
+                guide, was_created = Guide.objects.update_or_create(
                     company=company, slug=data.pop("slug"), defaults=data
                 )
                 created += was_created
+                if not guide.revisions.exists():
+                    content = {field: getattr(guide, field) for field in Guide.CONTENT_FIELDS}
+                    guide.save_revision(None, content, "Sample guide", publish=True)
         self.stdout.write(f"guides: {created} created")

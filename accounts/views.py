@@ -1,0 +1,48 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.models import User
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from directory.visitors import ip_hash
+from gethelp.ratelimit import too_many
+
+from .forms import SignupForm
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    form = SignupForm(request.POST or None)
+    if request.method == "POST":
+        if too_many(f"signup:{ip_hash(request)}", 10, 3600):
+            form.add_error(
+                None, "Too many sign-ups from your network in the last hour. Please try again later."
+            )
+        elif form.is_valid():
+            user = form.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, f"Welcome, {user.username}! You can now edit guides; your first edits are reviewed."
+            )
+            return redirect("accounts:profile", user.username)
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_GET
+def profile(request, username):
+    person = get_object_or_404(User.objects.select_related("profile"), username=username, is_active=True)
+    revisions = person.guide_revisions.select_related("guide__company").order_by("-created")[:100]
+    counts = person.guide_revisions.aggregate(
+        total=Count("id"), accepted=Count("id", filter=Q(status="approved"))
+    )
+    role = (
+        "Admin"
+        if person.is_staff
+        else getattr(getattr(person, "profile", None), "get_role_display", lambda: "Editor")()
+    )
+    return render(
+        request,
+        "accounts/profile.html",
+        {"person": person, "revisions": revisions, "counts": counts, "role": role},
+    )

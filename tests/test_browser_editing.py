@@ -1,0 +1,102 @@
+import pytest
+
+from guides.models import Guide
+from tests.factories import make_company, make_published_guide, make_staff, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+XSS_PAYLOADS = [
+    "<script>window.__xss=1</script>",
+    '<img src=x onerror="window.__xss=1">',
+    "[click](javascript:window.__xss=1)",
+    '"><svg onload="window.__xss=1">',
+    '<a href="javascript:window.__xss=1">x</a>',
+    "'; DROP TABLE guides_guide; --",
+]
+
+
+def sign_in(tab, base, username):
+    tab.goto(f"{base}/accounts/login/")
+    tab.get_by_label("Username").fill(username)
+    tab.get_by_label("Password").fill("pw-for-tests")
+    tab.get_by_role("button", name="Log in").click()
+    tab.wait_for_url(f"{base}/")
+
+
+def test_new_editor_edit_is_reviewed_diffed_and_reverted(live_server, chromium, screenshot):
+    make_published_guide(
+        make_company(name="Acme Energy", slug="acme"), slug="cancel", title="How to cancel Acme Energy",
+        body="Call the cancellations line and press 3.",
+    )  # fmt: skip
+    make_user("tess", trusted=True)
+    make_staff("admin")
+    base = live_server.url
+
+    newbie = chromium.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    ).new_page()
+    newbie.goto(f"{base}/accounts/signup/")
+    newbie.get_by_label("Username").fill("newbie")
+    newbie.get_by_label("Email").fill("newbie@example.org")
+    newbie.get_by_label("Password:", exact=True).fill("a-long-password-123")
+    newbie.get_by_label("Password confirmation").fill("a-long-password-123")
+    newbie.get_by_role("button", name="Sign up").click()
+    assert newbie.get_by_text("Welcome, newbie!").is_visible()
+    newbie.goto(f"{base}/companies/acme/guides/cancel/")
+    newbie.get_by_role("link", name="Edit", exact=True).click()
+    newbie.get_by_label("Body").fill("Call the cancellations line, press 3, then say cancel.")
+    newbie.get_by_label("Edit summary").fill("Add the spoken step")
+    newbie.get_by_role("button", name="Save").click()
+    assert newbie.get_by_text("Your edit waits for a trusted editor to review it").is_visible()
+    assert newbie.get_by_text("Pending review").is_visible()
+    screenshot(newbie, "editing-pending-phone")
+    newbie.goto(f"{base}/companies/acme/guides/cancel/")
+    assert "then say cancel" not in newbie.locator("article").inner_text()
+
+    trusted = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(trusted, base, "tess")
+    trusted.get_by_role("link", name="Pending edits").click()
+    trusted.get_by_role("link", name="See changes").click()
+    assert "say cancel" in " ".join(trusted.locator(".diff-body ins").all_inner_texts())
+    screenshot(trusted, "editing-diff-desktop")
+    trusted.go_back()
+    trusted.get_by_role("button", name="Approve").click()
+    assert trusted.get_by_text("Published revision 2").is_visible()
+    trusted.goto(f"{base}/companies/acme/guides/cancel/")
+    assert "then say cancel" in trusted.locator("article").inner_text()
+
+    admin = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(admin, base, "admin")
+    admin.goto(f"{base}/companies/acme/guides/cancel/history/")
+    screenshot(admin, "editing-history-desktop")
+    admin.locator(".history-row", has_text="Revision 1").get_by_role("button", name="Revert to this").click()
+    assert admin.get_by_text("Reverted to revision 1.").is_visible()
+    assert Guide.objects.get(slug="cancel").body == "Call the cancellations line and press 3."
+    for tab in (newbie, trusted, admin):
+        tab.context.close()
+
+
+def test_hostile_input_never_runs_as_script(live_server, page, screenshot):
+    guide = make_published_guide(make_company(name="Acme Energy", slug="acme"), slug="cancel")
+    for payload in XSS_PAYLOADS:
+        guide.save_revision(
+            None, {"title": f"Guide {payload}", "body": f"Step one {payload}", "difficulty": "easy", "estimated_minutes": None},
+            summary=f"Summary {payload}", publish=True,
+        )  # fmt: skip
+    company = guide.company
+    company.name = f"Acme {XSS_PAYLOADS[1]}"
+    company.description = XSS_PAYLOADS[0]
+    company.save()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for path in ["/companies/acme/", "/companies/acme/guides/cancel/", "/companies/acme/guides/cancel/history/",
+                 "/companies/acme/guides/cancel/diff/?from=1&to=7", "/search/?q=" + XSS_PAYLOADS[0]]:  # fmt: skip
+        page.goto(live_server.url + path)
+        for link in page.locator("a[href^='javascript']").all():
+            link.click()
+        assert page.evaluate("window.__xss") is None, path
+    screenshot(page, "editing-hostile-input-desktop")
+    assert dialogs == []
+    page.goto(live_server.url + "/companies/acme/guides/cancel/")
+    assert "Step one" in page.locator("article").inner_text()
+    assert Guide.objects.filter(slug="cancel").exists()
