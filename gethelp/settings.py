@@ -245,6 +245,7 @@ LOGOUT_REDIRECT_URL = "directory:home"
 # An editor becomes trusted (publishes without review) after this many accepted edits.
 TRUSTED_EDITOR_THRESHOLD = envint("TRUSTED_EDITOR_THRESHOLD", 5)
 # Guide edits: (per person, per address, window in seconds).
+CORRECTIONS_PER_IP_PER_HOUR = envint("CORRECTIONS_PER_IP_PER_HOUR", 10)
 EDIT_RATE_LIMIT = (envint("EDITS_PER_USER_PER_HOUR", 30), envint("EDITS_PER_IP_PER_HOUR", 60), 3600)
 COMPANY_SUGGESTIONS_PER_HOUR = envint("COMPANY_SUGGESTIONS_PER_HOUR", 5)
 

@@ -1,6 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
-from .models import Difficulty, GuideKind
+from directory.models import ContactChannel
+
+from .corrections import parse_hours, parse_steps
+from .models import ChannelCorrection, Difficulty, GuideKind
 
 
 class GuideEditForm(forms.Form):
@@ -27,3 +31,100 @@ class NewGuideForm(GuideEditForm):
     kind = forms.ChoiceField(choices=GuideKind.choices, label="What does the guide help with?")
 
     field_order = ["kind", "title", "body", "difficulty", "estimated_minutes", "summary"]
+
+
+class CorrectionForm(forms.Form):
+    """What a visitor or editor proposes for a company's channels; blank fields stay as they are."""
+
+    action = forms.ChoiceField(
+        choices=ChannelCorrection.Action.choices, widget=forms.RadioSelect, label="What is wrong?"
+    )
+    channel = forms.ModelChoiceField(
+        queryset=ContactChannel.objects.none(), required=False, label="Which channel?"
+    )
+    kind = forms.ChoiceField(choices=[("", "—"), *ContactChannel.Kind.choices], required=False)
+    value = forms.CharField(max_length=500, required=False, label="Number, address or link")
+    social_platform = forms.ChoiceField(
+        choices=[("", "—"), *ContactChannel.SocialPlatform.choices], required=False
+    )
+    department = forms.ChoiceField(choices=[("", "—"), *ContactChannel.Department.choices], required=False)
+    hours = forms.CharField(
+        required=False, max_length=500, help_text="e.g. Mon-Fri 08:00-20:00; Sat 09:00-17:00"
+    )
+    time_zone = forms.CharField(
+        required=False, max_length=64, help_text="e.g. America/New_York or Europe/London"
+    )
+    ivr_steps = forms.CharField(
+        required=False, max_length=300, label="Menu steps", help_text="e.g. press 2, press 0, say agent"
+    )
+    typical_wait_minutes = forms.IntegerField(
+        required=False, min_value=0, max_value=1440, label="Typical wait (minutes)"
+    )
+    notes = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="How do you know?",
+        help_text="Where you saw it, or what happened when you tried.",
+    )
+    contact_email = forms.EmailField(required=False, label="Your e-mail (optional)")
+    nickname = forms.CharField(required=False, label="Leave this empty")
+    flag = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.company = company
+        self.fields["channel"].queryset = company.channels.filter(status="active").order_by(
+            "human_rank", "id"
+        )
+        self.fields["channel"].label_from_instance = lambda c: (
+            f"{c.get_kind_display()} · {c.get_department_display()}: {c.display_value}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        action, channel = data.get("action"), data.get("channel")
+        if action in ("fix", "retire") and not channel:
+            self.add_error("channel", "Choose the channel this is about.")
+        if action == "add":
+            for field in ("kind", "value"):
+                if not data.get(field):
+                    self.add_error(field, "A new channel needs this.")
+        for field, parse in (("hours", parse_hours), ("ivr_steps", parse_steps)):
+            try:
+                data[f"{field}_parsed"] = parse(data.get(field, ""))
+            except ValidationError as exc:
+                self.add_error(field, exc)
+        if self.errors or action == "retire":
+            return data
+        proposed = self.proposed()
+        if action == "fix" and not proposed:
+            raise ValidationError("Change at least one detail, or choose “It no longer works”.")
+        correction = ChannelCorrection(
+            company=self.company, channel=channel, action=action, proposed=proposed
+        )
+        try:
+            correction.preview().full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return data
+
+    def proposed(self):
+        data, channel = self.cleaned_data, self.cleaned_data.get("channel")
+        proposed = {}
+        for field in ChannelCorrection.FIELDS:
+            value = data.get(f"{field}_parsed", data.get(field))
+            if value in ("", None, []) and field not in ("hours", "ivr_steps"):
+                continue
+            if field in ("hours", "ivr_steps") and not data.get(field):
+                continue
+            if channel is None or getattr(channel, field) != value:
+                proposed[field] = value
+        if data.get("action") == "add":
+            proposed.setdefault("department", "general")
+        return proposed
+
+    def is_spam(self):
+        return bool(self.cleaned_data.get("nickname"))

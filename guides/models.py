@@ -177,3 +177,143 @@ class GuideRevision(models.Model):
 
     def content(self):
         return {field: getattr(self, field) for field in Guide.CONTENT_FIELDS}
+
+
+class ChannelCorrection(TimeStamped):
+    """A proposed change to a company's channels, applied atomically once approved."""
+
+    class Action(models.TextChoices):
+        FIX = "fix", "Fix this channel"
+        ADD = "add", "Add a channel"
+        RETIRE = "retire", "It no longer works"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Applied"
+        REJECTED = "rejected", "Rejected"
+
+    # The channel fields a correction may change.
+    FIELDS = ("kind", "value", "social_platform", "department", "hours", "time_zone", "ivr_steps",
+              "typical_wait_minutes", "notes", "label")  # fmt: skip
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="corrections")
+    channel = models.ForeignKey(
+        ContactChannel, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    proposed = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True, max_length=2000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    contact_email = models.EmailField(blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    flag_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The review-queue flag it answers."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["fix", "add", "retire"]), name="correction_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]), name="correction_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(action="add") | Q(channel__isnull=False), name="correction_fix_has_channel"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.channel or self.company}"
+
+    def preview(self):
+        """The channel as it would be after this correction (not saved)."""
+        if self.action == self.Action.ADD:
+            channel = ContactChannel(company=self.company)
+        else:
+            channel = ContactChannel.objects.get(pk=self.channel_id)
+        if self.action == self.Action.RETIRE:
+            channel.status = ContactChannel.Status.RETIRED
+            channel.is_primary = False
+        for field, value in self.proposed.items():
+            setattr(channel, field, value)
+        return channel
+
+    def apply(self, reviewer):
+        """Applies the correction in one transaction; returns False if someone else reviewed it first."""
+        from django.utils import timezone
+
+        from directory.models import Flag
+
+        with transaction.atomic():
+            claimed = ChannelCorrection.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+                status=self.Status.APPROVED, reviewed_by=reviewer, reviewed_at=timezone.now()
+            )
+            if not claimed:
+                return False
+            if self.channel_id:
+                ContactChannel.objects.select_for_update().filter(pk=self.channel_id).get()
+            before = {} if self.action == self.Action.ADD else ChannelChange.snapshot(self.channel)
+            channel = self.preview()
+            channel.last_verified_at = timezone.now()
+            channel.full_clean()
+            channel.save()
+            if self.action == self.Action.ADD:
+                ChannelCorrection.objects.filter(pk=self.pk).update(channel=channel)
+            ChannelChange.objects.create(
+                channel=channel,
+                correction=self,
+                author=self.author,
+                reviewer=reviewer,
+                changes=ChannelChange.difference(before, ChannelChange.snapshot(channel)),
+                summary=self.reason[:200] or self.get_action_display(),
+            )
+            if self.flag_id:
+                status = Flag.Status.RETIRED if self.action == self.Action.RETIRE else Flag.Status.UPDATED
+                Flag.objects.filter(pk=self.flag_id).resolve(status, reviewer, "corrected")
+        return True
+
+    def reject(self, reviewer):
+        from django.utils import timezone
+
+        ChannelCorrection.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+            status=self.Status.REJECTED, reviewed_by=reviewer, reviewed_at=timezone.now()
+        )
+
+
+class ChannelChange(models.Model):
+    """One applied change to a channel, with who proposed and who approved it."""
+
+    channel = models.ForeignKey(ContactChannel, on_delete=models.CASCADE, related_name="changes")
+    correction = models.ForeignKey(ChannelCorrection, null=True, blank=True, on_delete=models.SET_NULL)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changes = models.JSONField(default=dict, help_text="{field: [before, after]}")
+    summary = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.channel_id}: {', '.join(self.changes)}"
+
+    HISTORY_FIELDS = (*ChannelCorrection.FIELDS, "status")
+
+    @classmethod
+    def snapshot(cls, channel):
+        return {field: getattr(channel, field) for field in cls.HISTORY_FIELDS}
+
+    @staticmethod
+    def difference(before, after):
+        return {
+            field: [before.get(field), value] for field, value in after.items() if before.get(field) != value
+        }

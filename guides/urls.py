@@ -15,6 +15,13 @@ urlpatterns = [
         views.guide_revert,
         name="revert",
     ),
+    path("companies/<slug:company_slug>/suggest/", views.suggest_correction, name="suggest_correction"),
+    path(
+        "companies/<slug:company_slug>/channels/<int:pk>/history/",
+        views.channel_history,
+        name="channel_history",
+    ),
     path("edits/pending/", views.pending, name="pending"),
+    path("edits/corrections/<int:pk>/review/", views.review_correction, name="review_correction"),
     path("edits/<int:pk>/review/", views.review_revision, name="review"),
 ]

@@ -1,20 +1,20 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import can_publish, promote_if_earned
-from directory.models import Company
+from directory.models import Company, ContactChannel, Flag
 from directory.visitors import ip_hash
 from gethelp.ratelimit import too_many
 
 from .diff import word_diff
-from .forms import GuideEditForm, NewGuideForm
-from .models import EditConflict, Guide, GuideRevision
+from .forms import CorrectionForm, GuideEditForm, NewGuideForm
+from .models import ChannelCorrection, EditConflict, Guide, GuideRevision
 from .rendering import render_markdown
 
 
@@ -190,7 +190,12 @@ def pending(request):
         .select_related("guide__company", "author", "previous_revision")
         .order_by("created", "id")
     )
-    return render(request, "guides/pending.html", {"revisions": revisions})
+    corrections = (
+        ChannelCorrection.objects.filter(status=ChannelCorrection.Status.PENDING)
+        .select_related("company", "channel", "author")
+        .order_by("created", "id")
+    )
+    return render(request, "guides/pending.html", {"revisions": revisions, "corrections": corrections})
 
 
 @login_required
@@ -215,4 +220,85 @@ def review_revision(request, pk):
     else:
         revision.reject(request.user)
         messages.success(request, "Edit rejected.")
+    return redirect("guides:pending")
+
+
+@require_http_methods(["GET", "POST"])
+def suggest_correction(request, company_slug):
+    """Anyone can propose a correction; trusted editors' corrections apply at once, others wait for review."""
+    company = get_object_or_404(Company, slug=company_slug)
+    initial = {"action": "fix", "channel": request.GET.get("channel"), "flag": request.GET.get("flag")}
+    if request.GET.get("action") in ChannelCorrection.Action.values:
+        initial["action"] = request.GET["action"]
+    form = CorrectionForm(request.POST or None, company=company, initial=initial)
+    if request.method == "POST":
+        per_ip = settings.CORRECTIONS_PER_IP_PER_HOUR
+        if too_many(f"correction:ip:{ip_hash(request)}", per_ip, 3600) or (
+            request.user.is_authenticated and edits_too_fast(request)
+        ):
+            form.add_error(None, "You have sent many corrections in the last hour. Please try again later.")
+        elif form.is_valid():
+            if form.is_spam():
+                messages.success(request, "Thank you! We will check your correction.")
+                return redirect(company)
+            data = form.cleaned_data
+            correction = ChannelCorrection.objects.create(
+                company=company,
+                channel=data.get("channel"),
+                action=data["action"],
+                proposed=form.proposed() if data["action"] != "retire" else {},
+                reason=data["reason"],
+                author=request.user if request.user.is_authenticated else None,
+                contact_email=data["contact_email"],
+                ip_hash=ip_hash(request),
+                flag_id=data.get("flag"),
+            )
+            if can_publish(request.user):
+                correction.apply(request.user)
+                messages.success(request, "Correction applied. Thank you!")
+                if data.get("flag"):
+                    return redirect("directory:review_queue")
+            else:
+                messages.success(
+                    request, "Thank you! A trusted editor will check your correction before it appears."
+                )
+            return redirect(company)
+    flag = None
+    if form["flag"].value() and str(form["flag"].value()).isdigit():
+        flag = Flag.objects.filter(pk=int(form["flag"].value()), status="open").first()
+    return render(request, "guides/suggest_correction.html", {"form": form, "company": company, "flag": flag})
+
+
+@require_GET
+def channel_history(request, company_slug, pk):
+    channel = get_object_or_404(
+        ContactChannel.objects.select_related("company"), pk=pk, company__slug=company_slug
+    )
+    changes = channel.changes.select_related("author", "reviewer")
+    resolutions = channel.flags.exclude(status="open").select_related("resolved_by").order_by("-resolved_at")
+    return render(
+        request,
+        "guides/channel_history.html",
+        {"channel": channel, "changes": changes, "resolutions": resolutions},
+    )
+
+
+@login_required
+@require_POST
+def review_correction(request, pk):
+    if not can_publish(request.user):
+        raise PermissionDenied
+    correction = get_object_or_404(ChannelCorrection, pk=pk)
+    if correction.author_id == request.user.pk:
+        messages.error(request, "You cannot review your own correction; another trusted editor will.")
+    elif request.POST.get("decision") == "approve":
+        try:
+            applied = correction.apply(request.user)
+        except ValidationError as exc:
+            messages.error(request, f"This correction no longer fits the channel: {' '.join(exc.messages)}")
+        else:
+            messages.success(request, "Correction applied." if applied else "Someone already reviewed it.")
+    else:
+        correction.reject(request.user)
+        messages.success(request, "Correction rejected.")
     return redirect("guides:pending")

@@ -1,7 +1,7 @@
 import pytest
 
-from guides.models import Guide
-from tests.factories import make_company, make_published_guide, make_staff, make_user
+from guides.models import ChannelCorrection, Guide
+from tests.factories import make_channel, make_company, make_published_guide, make_staff, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,13 +84,20 @@ def test_hostile_input_never_runs_as_script(live_server, page, screenshot):
             summary=f"Summary {payload}", publish=True,
         )  # fmt: skip
     company = guide.company
+    channel = make_channel(company, kind="email", value="help@acme.example")
+    correction = ChannelCorrection.objects.create(
+        company=company, channel=channel, action="fix",
+        proposed={"notes": " ".join(XSS_PAYLOADS), "label": XSS_PAYLOADS[3][:100]}, reason=XSS_PAYLOADS[1],
+    )  # fmt: skip
+    correction.apply(make_staff("admin"))
     company.name = f"Acme {XSS_PAYLOADS[1]}"
     company.description = XSS_PAYLOADS[0]
     company.save()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     for path in ["/companies/acme/", "/companies/acme/guides/cancel/", "/companies/acme/guides/cancel/history/",
-                 "/companies/acme/guides/cancel/diff/?from=1&to=7", "/search/?q=" + XSS_PAYLOADS[0]]:  # fmt: skip
+                 "/companies/acme/guides/cancel/diff/?from=1&to=7", "/search/?q=" + XSS_PAYLOADS[0],
+                 f"/companies/acme/channels/{channel.pk}/history/"]:  # fmt: skip
         page.goto(live_server.url + path)
         for link in page.locator("a[href^='javascript']").all():
             link.click()
@@ -100,3 +107,28 @@ def test_hostile_input_never_runs_as_script(live_server, page, screenshot):
     page.goto(live_server.url + "/companies/acme/guides/cancel/")
     assert "Step one" in page.locator("article").inner_text()
     assert Guide.objects.filter(slug="cancel").exists()
+
+
+def test_a_visitor_suggests_a_correction_and_an_editor_applies_it(live_server, phone_page, page, screenshot):
+    company = make_company(name="Acme Energy", slug="acme")
+    channel = make_channel(company, value="+12025550143", time_zone="America/New_York")
+    make_user("tess", trusted=True)
+    phone_page.goto(f"{live_server.url}/companies/acme/")
+    phone_page.get_by_role("link", name="Suggest a correction").first.click()
+    phone_page.get_by_label("Number, address or link").fill("(202) 555-0199")
+    phone_page.get_by_label("Menu steps").fill("press 2, say agent")
+    phone_page.get_by_label("How do you know?").fill("Called them this morning")
+    phone_page.get_by_role("button", name="Send correction").click()
+    assert phone_page.get_by_text("A trusted editor will check your correction").is_visible()
+
+    sign_in(page, live_server.url, "tess")
+    page.get_by_role("link", name="Pending edits").click()
+    assert page.get_by_text("Called them this morning").is_visible()
+    screenshot(page, "corrections-pending-desktop")
+    page.get_by_role("button", name="Apply").click()
+    assert page.get_by_text("Correction applied.").is_visible()
+    page.goto(f"{live_server.url}/companies/acme/channels/{channel.pk}/history/")
+    assert page.get_by_text("proposed by a visitor, approved by tess").is_visible()
+    screenshot(page, "corrections-history-desktop")
+    page.goto(f"{live_server.url}/companies/acme/")
+    assert page.locator("a.best-button").get_attribute("href") == "tel:+12025550199,,2"
