@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Guide
+from .models import ChannelChange, ChannelCorrection, Guide, GuideRevision
 
 
 @admin.register(Guide)
@@ -16,5 +16,28 @@ class GuideAdmin(admin.ModelAdmin):
     list_filter = ["kind", "difficulty", "is_published"]
     search_fields = ["title", "company__name", "body"]
     list_select_related = ["company"]
-    raw_id_fields = ["company"]
     filter_horizontal = ["channels"]
+    raw_id_fields = ["company", "current_revision"]
+
+
+@admin.register(GuideRevision)
+class GuideRevisionAdmin(admin.ModelAdmin):
+    list_display = ["guide", "revision_number", "author", "status", "reviewed_by", "created"]
+    list_filter = ["status"]
+    search_fields = ["guide__title", "author__username", "summary"]
+    raw_id_fields = ["guide", "previous_revision", "author", "reviewed_by"]
+
+
+@admin.register(ChannelCorrection)
+class ChannelCorrectionAdmin(admin.ModelAdmin):
+    list_display = ["company", "action", "channel", "author", "status", "created"]
+    list_filter = ["status", "action"]
+    search_fields = ["company__name", "reason"]
+    raw_id_fields = ["company", "channel", "author", "reviewed_by"]
+
+
+@admin.register(ChannelChange)
+class ChannelChangeAdmin(admin.ModelAdmin):
+    list_display = ["channel", "author", "reviewer", "summary", "created"]
+    search_fields = ["channel__company__name", "summary"]
+    raw_id_fields = ["channel", "correction", "author", "reviewer"]

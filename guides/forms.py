@@ -18,19 +18,40 @@ class GuideEditForm(forms.Form):
     estimated_minutes = forms.IntegerField(
         required=False, min_value=1, max_value=10000, label="Estimated minutes"
     )
+    channels = forms.ModelMultipleChoiceField(
+        queryset=ContactChannel.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Channels the guide uses",
+    )
     summary = forms.CharField(
         max_length=200, required=False, label="Edit summary", help_text="What did you change, and why?"
     )
     base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channels"].queryset = company.channels.filter(status="active").order_by(
+            "human_rank", "id"
+        )
+        self.fields["channels"].label_from_instance = channel_label
+
     def content(self):
-        return {key: self.cleaned_data[key] for key in ("title", "body", "difficulty", "estimated_minutes")}
+        content = {
+            key: self.cleaned_data[key] for key in ("title", "body", "difficulty", "estimated_minutes")
+        }
+        content["channel_ids"] = [channel.pk for channel in self.cleaned_data["channels"]]
+        return content
+
+
+def channel_label(channel):
+    return f"{channel.get_kind_display()} · {channel.get_department_display()}: {channel.display_value}"
 
 
 class NewGuideForm(GuideEditForm):
     kind = forms.ChoiceField(choices=GuideKind.choices, label="What does the guide help with?")
 
-    field_order = ["kind", "title", "body", "difficulty", "estimated_minutes", "summary"]
+    field_order = ["kind", "title", "body", "difficulty", "estimated_minutes", "channels", "summary"]
 
 
 class CorrectionForm(forms.Form):
@@ -78,9 +99,7 @@ class CorrectionForm(forms.Form):
         self.fields["channel"].queryset = company.channels.filter(status="active").order_by(
             "human_rank", "id"
         )
-        self.fields["channel"].label_from_instance = lambda c: (
-            f"{c.get_kind_display()} · {c.get_department_display()}: {c.display_value}"
-        )
+        self.fields["channel"].label_from_instance = channel_label
 
     def clean(self):
         data = super().clean()

@@ -90,6 +90,7 @@ class Guide(TimeStamped):
                 author=author,
                 summary=summary,
                 ip_hash=ip_hash,
+                channel_ids=sorted(content.get("channel_ids") or []),
                 **{field: content[field] for field in self.CONTENT_FIELDS},
             )
             if publish:
@@ -123,6 +124,7 @@ class GuideRevision(models.Model):
     body = models.TextField()
     difficulty = models.CharField(max_length=12, choices=Difficulty.choices)
     estimated_minutes = models.PositiveIntegerField(null=True, blank=True)
+    channel_ids = models.JSONField(default=list, blank=True, help_text="The channels the guide uses.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -166,6 +168,7 @@ class GuideRevision(models.Model):
         guide.current_revision = self
         guide.is_published = True
         guide.save(update_fields=[*Guide.CONTENT_FIELDS, "current_revision", "is_published", "modified"])
+        guide.channels.set(guide.company.channels.filter(pk__in=self.channel_ids))
         return True
 
     def reject(self, reviewer):
@@ -176,7 +179,10 @@ class GuideRevision(models.Model):
         )
 
     def content(self):
-        return {field: getattr(self, field) for field in Guide.CONTENT_FIELDS}
+        return {
+            **{field: getattr(self, field) for field in Guide.CONTENT_FIELDS},
+            "channel_ids": self.channel_ids,
+        }
 
 
 class ChannelCorrection(TimeStamped):

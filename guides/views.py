@@ -52,6 +52,7 @@ def guide_detail(request, company_slug, slug):
             "company": guide.company,
             "body_html": render_markdown(guide.body),
             "flagged": guide.flags.filter(status="open").exists(),
+            "channels": guide.channels.filter(status="active").order_by("human_rank", "id"),
         },
     )
 
@@ -60,17 +61,20 @@ def guide_detail(request, company_slug, slug):
 @require_http_methods(["GET", "POST"])
 def guide_new(request, company_slug):
     company = get_object_or_404(Company, slug=company_slug)
-    form = NewGuideForm(request.POST or None, initial={"kind": request.GET.get("kind", "reach_human")})
+    form = NewGuideForm(
+        request.POST or None, company=company, initial={"kind": request.GET.get("kind", "reach_human")}
+    )
     if request.method == "POST" and form.is_valid() and not edits_too_fast(request):
+        content = form.content()
         guide = Guide.objects.create(
             company=company,
             kind=form.cleaned_data["kind"],
             slug=unique_slug(company, form.cleaned_data["title"]),
             is_published=False,
-            **form.content(),
+            **{field: content[field] for field in Guide.CONTENT_FIELDS},
         )
         revision = guide.save_revision(
-            request.user, form.content(), form.cleaned_data["summary"] or "New guide", ip_hash=ip_hash(request),
+            request.user, content, form.cleaned_data["summary"] or "New guide", ip_hash=ip_hash(request),
             publish=can_publish(request.user),
         )  # fmt: skip
         return after_save(request, guide, revision)
@@ -100,8 +104,9 @@ def guide_edit(request, company_slug, slug):
     guide = any_guide(company_slug, slug)
     latest = guide.latest_revision()
     initial = {**(latest.content() if latest else {f: getattr(guide, f) for f in Guide.CONTENT_FIELDS})}
+    initial["channels"] = initial.pop("channel_ids", None) or [c.pk for c in guide.channels.all()]
     initial["base_revision"] = latest.revision_number if latest else None
-    form = GuideEditForm(request.POST or None, initial=initial)
+    form = GuideEditForm(request.POST or None, company=guide.company, initial=initial)
     if request.method == "POST" and form.is_valid() and not edits_too_fast(request):
         try:
             revision = guide.save_revision(
@@ -115,7 +120,8 @@ def guide_edit(request, company_slug, slug):
                 "guides/conflict.html",
                 {
                     "form": GuideEditForm(
-                        initial={**form.cleaned_data, "base_revision": conflict.latest.revision_number}
+                        company=guide.company,
+                        initial={**form.cleaned_data, "base_revision": conflict.latest.revision_number},
                     ),
                     "guide": guide,
                     "latest": conflict.latest,

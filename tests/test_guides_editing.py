@@ -175,3 +175,17 @@ def test_guide_markdown_is_sanitised_and_links_are_nofollow(guide):
     assert '<a href="https://example.org" rel="nofollow ugc noopener">site</a>' in article
     assert "javascript:" not in article and "<script>" not in article and "<img" not in article
     assert "&lt;script&gt;" in article
+
+
+def test_a_guide_names_the_channels_it_uses_and_revisions_keep_them(guide):
+    from tests.factories import make_channel
+
+    line = make_channel(guide.company, value="+12025550160", department="cancellations")
+    editor = login(make_user("trusted", trusted=True))
+    edit(editor, guide, 1, channels=[line.pk], summary="Link the cancellations line")
+    guide.refresh_from_db()
+    assert list(guide.channels.all()) == [line]
+    assert guide.latest_revision().channel_ids == [line.pk]
+    assert "(202) 555-0160" in Client().get("/companies/acme/guides/cancel/").content.decode()
+    login(make_staff("admin")).post("/companies/acme/guides/cancel/revert/1/")
+    assert list(guide.channels.all()) == []

@@ -90,3 +90,19 @@ def test_healthz_fails_when_the_search_index_is_unreadable(client, monkeypatch):
 
 def test_posting_to_a_read_only_page_is_refused(client):
     assert client.post("/").status_code == 405
+
+
+def test_every_model_has_an_admin_page_with_search(client):
+    from django.apps import apps
+    from django.contrib import admin
+
+    from tests.factories import make_staff
+
+    client.force_login(make_staff("root", is_superuser=True))
+    for app in ("directory", "guides", "accounts"):
+        for model in apps.get_app_config(app).get_models():
+            model_admin = admin.site._registry.get(model)
+            assert model_admin is not None, model
+            assert model_admin.search_fields, model
+            url = f"/admin/{app}/{model._meta.model_name}/?q=x"
+            assert client.get(url).status_code == 200, url
