@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES_PER_TYPE = 200
+BATCH = 10_000
 
 
 def percentile(samples, fraction):
@@ -97,7 +98,10 @@ def main():
 
     started = time.perf_counter()
     companies = list(build_companies(count))
-    backend.update(index, companies)
+    for first in range(0, count, BATCH):
+        # One commit per batch keeps the writer's memory bounded; Whoosh merges the segments.
+        backend.update(index, companies[first : first + BATCH])
+        print(f"indexed {min(first + BATCH, count):,} of {count:,}", file=sys.stderr, flush=True)
     build_seconds = time.perf_counter() - started
     size_mb = sum(f.stat().st_size for f in (workdir / "index").iterdir()) / 1e6
 
