@@ -20,6 +20,7 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True, stored=False)
     name = indexes.CharField(model_attr="name", boost=4, stored=False)
     aliases = indexes.CharField(boost=2, stored=False)
+    about = indexes.CharField(stored=False)
     keys = indexes.MultiValueField(stored=False)
     name_auto = indexes.EdgeNgramField(stored=False)
     category = indexes.CharField(model_attr="category__slug", stored=False)

@@ -76,7 +76,10 @@ def split_task(terms):
 
 
 def companies(category=""):
-    sqs = SearchQuerySet().models(Company)
+    """Company documents. Every tier queries fields only companies have (name, aliases,
+    about, keys, name_auto), so no model filter is needed: Haystack's Whoosh backend
+    runs .models() as a second, unlimited search that visits every document."""
+    sqs = SearchQuerySet()
     return sqs.filter(category=Exact(category)) if category else sqs
 
 
@@ -98,7 +101,7 @@ def search_companies(raw_query, category=""):
     base = companies(category)
 
     exact = _pks(base.filter(keys=Exact(squash(name))))
-    words = _pks(base.filter(SQ(name=name) | SQ(aliases=name) | SQ(content=name)))
+    words = _pks(base.filter(SQ(name=name) | SQ(aliases=name) | SQ(about=name)))
     ranked = _merge(exact, words)
     if len(ranked) < TIER_LIMIT:
         ranked = _merge(ranked, _pks(base.autocomplete(name_auto=name)))

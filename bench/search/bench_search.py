@@ -134,9 +134,9 @@ def main():
     report("search, all types", all_search)
     report("suggest, all types", all_suggest)
 
-    # The Haystack layer against raw Whoosh: the same single word query both ways.
+    # The Haystack layer against raw Whoosh: the same name query both ways, 20 results.
     raw_index = backend.index._index
-    parser = QueryParser("text", schema=raw_index.schema)
+    parser = QueryParser("name", schema=raw_index.schema)
     words = [queries.clean_query(q) for q in mix["exact"]]
     searcher = raw_index.searcher()
 
@@ -144,13 +144,13 @@ def main():
         list(searcher.search(parser.parse(query), limit=20))
 
     def through_haystack(query):
-        list(SearchQuerySet().models(Company).filter(content=query)[:20])
+        list(SearchQuerySet().filter(name=query)[:20])
 
     haystack_ms = timed(through_haystack, words)
     raw_ms = timed(raw, words)
     lines += [
         "",
-        f"{'one word query via SearchQuerySet':34} {percentile(haystack_ms, 0.5):7.1f} "
+        f"{'name query via SearchQuerySet':34} {percentile(haystack_ms, 0.5):7.1f} "
         f"{percentile(haystack_ms, 0.95):7.1f} {statistics.mean(haystack_ms):7.1f}",
         f"{'same query on the raw Whoosh index':34} {percentile(raw_ms, 0.5):7.1f} "
         f"{percentile(raw_ms, 0.95):7.1f} {statistics.mean(raw_ms):7.1f}",
