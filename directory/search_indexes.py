@@ -5,6 +5,25 @@ from haystack import indexes
 from .models import Company
 
 
+def deletions(word):
+    """The word and every form of it with one letter left out.
+
+    Two words within one typo (a letter missing, added or changed) share one of
+    these forms, so near spellings are found by exact lookups instead of Whoosh's
+    fuzzy search, which walks the whole term list in Python on every query.
+    """
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+def typo_forms(names):
+    forms = set()
+    for name in names:
+        for word in re.findall(r"\w+", name.lower()):
+            if len(word) >= 5:
+                forms |= deletions(word)
+    return sorted(forms)
+
+
 def squash(text):
     """Lower-case letters and digits only: 'North Wind' and 'NorthWind' both become 'northwind'."""
     return re.sub(r"[\W_]+", "", text.lower())
@@ -22,6 +41,7 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
     aliases = indexes.CharField(boost=2, stored=False)
     about = indexes.CharField(stored=False)
     keys = indexes.MultiValueField(stored=False)
+    typos = indexes.MultiValueField(stored=False)
     name_auto = indexes.EdgeNgramField(stored=False)
     category = indexes.CharField(model_attr="category__slug", stored=False)
 
@@ -53,6 +73,9 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_keys(self, company):
         return sorted({squash(name) for name in [company.name, *company.aliases] if squash(name)})
+
+    def prepare_typos(self, company):
+        return typo_forms([company.name, *company.aliases])
 
     def prepare_name_auto(self, company):
         return " ".join([company.name, *company.aliases])

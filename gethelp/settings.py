@@ -178,9 +178,6 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 # Web processes never write the index: changes are queued (search/signals.py) and
 # applied by the `search` queue, served by one worker at concurrency 1.
 HAYSTACK_SIGNAL_PROCESSOR = "search.signals.QueuedSignalProcessor"
-# Typos in the first letter are rare; a one-letter prefix keeps fuzzy matching cheap.
-HAYSTACK_FUZZY_WHOOSH_MIN_PREFIX = 1
-HAYSTACK_FUZZY_WHOOSH_MAX_EDITS = 2
 CELERY_TASK_ROUTES = {"search.tasks.*": {"queue": "search"}}
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -17,7 +17,7 @@ from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
 from directory.models import Company
-from directory.search_indexes import squash
+from directory.search_indexes import deletions, squash
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -120,12 +120,16 @@ def search_companies(raw_query, category=""):
 
 
 def fuzzy_filter(terms):
-    """Near spellings of every word in the name or aliases; None when no word qualifies."""
+    """Names within one typo of every long word; None when no word is long enough.
+
+    Matches the one-letter-deletion forms indexed in CompanyIndex.typos, so it is a
+    handful of exact term lookups whatever the size of the index.
+    """
     query = None
     for term in terms:
-        # Short words match too much at two edits; long ones are not names.
+        # Short words match too much with a typo allowed; long ones are not names.
         if 5 <= len(term) <= 30:
-            clause = SQ(name__fuzzy=term) | SQ(aliases__fuzzy=term)
+            clause = SQ(typos__in=sorted(deletions(term)))
             query = clause if query is None else query & clause
     return query
 
