@@ -54,6 +54,16 @@ test: install-dev browser lint
 ci:
 	CI=true $(MAKE) test
 
+# A directory the size of a real one in PostgreSQL, then each freshness sweep timed.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gethelp_bench_large
+bench: install-dev
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.populate --companies 100000
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.bench_jobs
+
+# Search at 100,000 generated companies: latency per query type and the Haystack overhead.
+bench-search: install-dev
+	$(PY) -m bench.search.bench_search 100000
+
 # Imports a generated 10,000-company file into DATABASE_URL (default: a throwaway SQLite file).
 bench-import: install-dev
 	$(PY) -m bench.bench_import 10000
