@@ -14,6 +14,7 @@ time for the lock and then raise LockError.
 import threading
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.constants import ID
 from haystack.exceptions import SkipDocument
 from whoosh.index import LockError
 
@@ -94,8 +95,12 @@ class ReusingWhooshSearchBackend(WhooshSearchBackend):
             return
         writer = self.index.writer()
         try:
-            for doc in docs:
-                writer.update_document(**doc)
+            # writer.update_document() opens a new reader of every segment for each
+            # document; one searcher for the whole batch makes bulk updates linear.
+            with writer.searcher() as searcher:
+                for doc in docs:
+                    writer.delete_by_term(ID, doc[ID], searcher=searcher)
+                    writer.add_document(**doc)
         except BaseException:
             writer.cancel()
             raise
