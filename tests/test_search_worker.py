@@ -59,7 +59,7 @@ def wait_until(condition, seconds):
     return True
 
 
-def test_concurrent_edits_and_deletes_all_reach_the_index(redis_url):
+def test_concurrent_edits_and_deletes_all_reach_the_index(redis_url, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL so that several processes can share the test database")
     broker = redis.Redis.from_url(redis_url)
@@ -74,10 +74,11 @@ def test_concurrent_edits_and_deletes_all_reach_the_index(redis_url):
 
     env = service_env(redis_url)
     celery = Path(sys.executable).parent / "celery"
+    worker_log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
         [str(celery), "-A", "gethelp", "worker", "-Q", "search", "--concurrency", "1", "--pool", "solo",
          "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         editors = [
@@ -94,11 +95,22 @@ def test_concurrent_edits_and_deletes_all_reach_the_index(redis_url):
             assert editor.returncode == 0, err
 
         def index_matches():
-            return set(queries.search_companies("ledger renamed").pks) == kept and broker.llen("search") == 0
+            # The queue can look empty while the worker still holds prefetched
+            # tasks, so wait for the final state itself.
+            return (
+                set(queries.search_companies("ledger renamed").pks) == kept
+                and set(queries.search_companies("ledger").pks) == kept
+                and queries.search_companies("ledger company").pks == []
+            )
 
-        assert wait_until(index_matches, 120), "the index did not catch up with every edit"
-        assert set(queries.search_companies("ledger").pks) == kept, "a deleted company is still found"
-        assert queries.search_companies("ledger company").pks == [], "an old name is still found"
+        matched = wait_until(index_matches, 120)
+        assert matched, (
+            "the index did not catch up with every edit and delete: "
+            f"found {sorted(queries.search_companies('ledger').pks)}, expected {sorted(kept)}; "
+            f"worker log: {(tmp_path / 'worker.log').read_text()[-2000:]}"
+        )
+        assert wait_until(lambda: broker.llen("search") == 0, 30), "tasks are left in the search queue"
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+        worker_log.close()
