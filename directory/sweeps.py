@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from guides.models import Guide
 
+from . import page_cache
 from .linkcheck import check_url
 from .models import ChannelReport, ContactChannel, Flag, LinkCheck, wilson_lower_bound
 
@@ -75,7 +76,7 @@ def flag_aged_channels(now=None):
     )
     count = _insert_flags(channels, "channel_id", Flag.Reason.AGE, now, {"rule": "re-verification interval"})
     log.info("flag_aged_channels: flagged %d channels", count)
-    return count
+    return _flags_added(count)
 
 
 def failing_channels(now=None):
@@ -114,7 +115,7 @@ def flag_failing_channels(now=None):
     Flag.objects.bulk_create(flags, ignore_conflicts=True, batch_size=1000)
     count = Flag.objects.filter(reason=Flag.Reason.FEEDBACK, status=Flag.Status.OPEN).count() - before
     log.info("flag_failing_channels: flagged %d channels", max(count, 0))
-    return max(count, 0)
+    return _flags_added(max(count, 0))
 
 
 def flag_guides_with_stale_channels(now=None):
@@ -131,7 +132,7 @@ def flag_guides_with_stale_channels(now=None):
         guides, "guide_id", Flag.Reason.CHANNEL_CHANGED, now, {"rule": "channel flagged, changed or retired"}
     )
     log.info("flag_guides_with_stale_channels: flagged %d guides", count)
-    return count
+    return _flags_added(count)
 
 
 def channels_due_for_link_check(now=None):
@@ -199,7 +200,7 @@ def flag_broken_links(channel_ids, now):
             )
     before = Flag.objects.filter(reason=Flag.Reason.LINK, status=Flag.Status.OPEN).count()
     Flag.objects.bulk_create(flags, ignore_conflicts=True)
-    return max(Flag.objects.filter(reason=Flag.Reason.LINK, status=Flag.Status.OPEN).count() - before, 0)
+    return _flags_added(max(Flag.objects.filter(reason=Flag.Reason.LINK, status=Flag.Status.OPEN).count() - before, 0))
 
 
 def run_all(now=None, links=True):
@@ -210,3 +211,10 @@ def run_all(now=None, links=True):
             result["links"] = check_links(now)[1]
         result["guides"] = flag_guides_with_stale_channels(now)
     return result
+
+
+def _flags_added(count):
+    """Set-wise inserts fire no signals: drop cached pages so their notices show."""
+    if count:
+        page_cache.invalidate_all()
+    return count

@@ -3,17 +3,19 @@ from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gethelp.ratelimit import too_many
 
-from . import feedback
+from . import feedback, page_cache
 from .forms import CompanySuggestionForm, ReportForm
 from .models import Category, Company, ContactChannel
 from .structured_data import organization_json_ld
@@ -34,27 +36,43 @@ def home(request):
 
 @require_GET
 def company_detail(request, slug):
-    company = get_object_or_404(Company.objects.for_page(), slug=slug)
-    company.record_view()
+    company_id = Company.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if company_id is None:
+        raise Http404("No such company")
+    Company(pk=company_id).record_view()
+    # Anonymous visitors without pending messages all see the same page.
+    cacheable = not request.user.is_authenticated and not len(get_messages(request))
+    key = page_cache.page_key(company_id) if cacheable else None
+    html = page_cache.get_page(key)
+    if html is None:
+        response = render_company_page(request, company_id, cacheable)
+        if not cacheable:
+            return response
+        html = response.content.decode()
+        page_cache.set_page(key, html)
+    return HttpResponse(html.replace(page_cache.CSRF_PLACEHOLDER, get_token(request)))
+
+
+def render_company_page(request, company_id, cacheable):
+    company = Company.objects.for_page().get(pk=company_id)
     now = timezone.now()
     feedback.attach_freshness(company, now)
     best = company.best_channel
     wait_cells = feedback.wait_by_hour(best, now) if best else {}
     json_ld = json.dumps(organization_json_ld(company), ensure_ascii=False).replace("</", "<\\/")
-    return render(
-        request,
-        "directory/company_detail.html",
-        {
-            "company": company,
-            "best": best,
-            "departments": company.channels_by_department(),
-            "guides": list(company.guides.all()),
-            "now": now,
-            "json_ld": json_ld,
-            "wait_chart": feedback.wait_chart_svg(wait_cells),
-            "best_times": feedback.best_times(wait_cells),
-        },
-    )
+    context = {
+        "company": company,
+        "best": best,
+        "departments": company.channels_by_department(),
+        "guides": list(company.guides.all()),
+        "now": now,
+        "json_ld": json_ld,
+        "wait_chart": feedback.wait_chart_svg(wait_cells),
+        "best_times": feedback.best_times(wait_cells),
+    }
+    if cacheable:
+        context["csrf_token"] = page_cache.CSRF_PLACEHOLDER  # filled in per visitor
+    return render(request, "directory/company_detail.html", context)
 
 
 @require_GET

@@ -236,6 +236,8 @@ LOGGING = {
 
 # Product settings.
 COMPANIES_PER_PAGE = 30
+# Rendered company pages for anonymous visitors (directory/page_cache.py).
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "directory:home"
 LOGOUT_REDIRECT_URL = "directory:home"

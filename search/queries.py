@@ -134,6 +134,41 @@ def fuzzy_filter(terms):
     return query
 
 
+SEARCH_GENERATION_KEY = "search:generation"
+
+
+def search_companies_cached(raw_query, category=""):
+    """search_companies() through the cache; any index write (search/tasks.py) starts a new generation."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    try:
+        generation = cache.get(SEARCH_GENERATION_KEY, 0)
+        fingerprint = f"{category}\x00{clean_query(raw_query)}\x00{bool((raw_query or '').strip())}"
+        key = f"search:results:{generation}:{hashlib.sha256(fingerprint.encode()).hexdigest()}"
+        outcome = cache.get(key)
+    except Exception:  # the cache is an optimisation; Redis being down must not stop search
+        return search_companies(raw_query, category)
+    if outcome is None:
+        outcome = search_companies(raw_query, category)
+        try:
+            cache.set(key, outcome, 300)
+        except Exception:
+            pass
+    return outcome
+
+
+def index_changed():
+    from django.core.cache import cache
+
+    try:
+        if not cache.add(SEARCH_GENERATION_KEY, 1, None):
+            cache.incr(SEARCH_GENERATION_KEY)
+    except Exception:
+        pass
+
+
 def _merge(first, second):
     seen = set(first)
     return first + [pk for pk in second if not (pk in seen or seen.add(pk))]

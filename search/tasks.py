@@ -5,6 +5,7 @@ from django.apps import apps
 from haystack import connections
 from haystack.exceptions import NotHandled
 
+from .queries import index_changed
 from .whoosh_backend import LockError
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ def apply_index_change(label, pk, action):
     else:
         index.update_object(obj)
         log.debug("search: updated %s.%s", label, pk)
+    index_changed()
 
 
 @shared_task(**RETRY)
@@ -53,3 +55,4 @@ def reindex_companies(pks):
         index.get_backend().update(index, found)
     for pk in set(pks) - {c.pk for c in found}:
         index.remove_object(f"directory.company.{pk}")
+    index_changed()

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from directory.models import Category
 
-from .queries import load_companies, search_companies, suggest, task_answer
+from .queries import load_companies, search_companies_cached, suggest, task_answer
 
 log = logging.getLogger(__name__)
 RESULTS_PER_PAGE = 20
@@ -17,7 +17,7 @@ RESULTS_PER_PAGE = 20
 def search(request):
     raw = request.GET.get("q", "")
     category = request.GET.get("category", "")
-    outcome = search_companies(raw, category=category)
+    outcome = search_companies_cached(raw, category=category)
     page = Paginator(outcome.pks, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     results = load_companies(list(page.object_list))
     top = results[0] if results and page.number == 1 else None

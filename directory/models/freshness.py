@@ -130,6 +130,9 @@ class FlagQuerySet(models.QuerySet):
             company_ids = set(channels.values_list("company_id", flat=True)) | set(
                 guides.values_list("company_id", flat=True)
             )
+        from directory import page_cache
+
+        page_cache.invalidate_all()  # update() sends no signals
         if status in (Flag.Status.VERIFIED, Flag.Status.RETIRED):
             from search.signals import enqueue_companies
 

@@ -1,0 +1,92 @@
+"""Rendered company pages for anonymous visitors, kept in the cache until the company changes.
+
+The key holds a per-company version and a directory-wide generation: saving or
+deleting the company, one of its channels, guides, reports or flags bumps the
+company's version; set-wise jobs (sweeps, bulk resolutions, imports) bump the
+generation. Pages also expire after PAGE_CACHE_SECONDS, because "open now" and
+"verified N days ago" change with the clock. The CSRF token is stored as a
+placeholder and filled in per visitor. Any cache failure (Redis down) is a miss:
+the page is rendered as usual.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+log = logging.getLogger(__name__)
+CSRF_PLACEHOLDER = "csrf-token-placeholder-4f0c"
+GENERATION_KEY = "page-cache:generation"
+
+
+def _safe(operation, *args, default=None):
+    try:
+        return operation(*args)
+    except Exception as exc:  # the cache is an optimisation; never fail a page for it
+        log.warning("page cache unavailable: %s", exc.__class__.__name__)
+        return default
+
+
+def page_key(company_id):
+    versions = _safe(cache.get_many, [GENERATION_KEY, f"page-cache:company:{company_id}"], default=None)
+    if versions is None:
+        return None
+    generation = versions.get(GENERATION_KEY, 0)
+    version = versions.get(f"page-cache:company:{company_id}", 0)
+    return f"page-cache:page:{company_id}:{generation}:{version}"
+
+
+def get_page(key):
+    return _safe(cache.get, key) if key else None
+
+
+def set_page(key, html):
+    if key:
+        _safe(cache.set, key, html, settings.PAGE_CACHE_SECONDS)
+
+
+def _bump(key):
+    if _safe(cache.add, key, 1, None) is False:
+        _safe(cache.incr, key)
+
+
+def invalidate_company(company_id):
+    _bump(f"page-cache:company:{company_id}")
+
+
+def invalidate_all():
+    """For changes made set-wise (sweeps, bulk updates), where no per-row signal fires."""
+    _bump(GENERATION_KEY)
+
+
+def _company_id_of(instance):
+    for path in ("company_id", "channel.company_id", "guide.company_id"):
+        target = instance
+        for part in path.split("."):
+            target = getattr(target, part, None)
+            if target is None:
+                break
+        if target is not None:
+            return target
+    return None
+
+
+def _on_change(sender, instance, **kwargs):
+    from .models import Company
+
+    company_id = instance.pk if isinstance(instance, Company) else _company_id_of(instance)
+    if company_id:
+        invalidate_company(company_id)
+
+
+def connect():
+    from guides.models import Guide
+
+    from .models import Category, ChannelReport, Company, ContactChannel, Flag
+
+    for model in (Company, ContactChannel, Guide, ChannelReport, Flag):
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"page-cache-{model.__name__}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"page-cache-del-{model.__name__}")
+    receiver(post_save, sender=Category, dispatch_uid="page-cache-category")(lambda **kwargs: invalidate_all())

@@ -1,0 +1,120 @@
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from directory import sweeps
+from directory.models import Flag
+from tests.factories import make_channel, make_company, make_report, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def company():
+    company = make_company(slug="acme", name="Acme Energy")
+    make_channel(company, value="+12025550143")
+    return company
+
+
+def get(client, url="/companies/acme/"):
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    return html, len(queries)
+
+
+def token(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_a_second_anonymous_visit_is_served_from_the_cache(company):
+    first, first_queries = get(Client())
+    second, second_queries = get(Client())
+    assert second_queries == 2  # the slug lookup and the view counter
+    assert first_queries > second_queries
+    assert re.sub(r'value="[^"]+"', "", first) == re.sub(r'value="[^"]+"', "", second)
+
+
+def test_each_visitor_gets_their_own_working_csrf_token(company):
+    get(Client())  # fill the cache
+    alice, bob = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    alice_token, bob_token = token(get(alice)[0]), token(get(bob)[0])
+    assert "placeholder" not in alice_token and alice_token != bob_token
+    channel = company.channels.get()
+    response = alice.post(
+        f"/channels/{channel.pk}/report/", {"worked": "yes", "csrfmiddlewaretoken": alice_token}
+    )
+    assert response.status_code == 302
+
+
+def test_changes_to_channels_reports_and_flags_show_at_once(company):
+    client = Client()
+    get(client)
+    channel = company.channels.get()
+    channel.notes = "Ask for the retention team"
+    channel.save()
+    assert "Ask for the retention team" in get(client)[0]
+    for _ in range(5):
+        make_report(channel, worked=True)
+    assert "100% of 5 people reached a human" in get(client)[0]
+    Flag.objects.create(channel=channel, reason="feedback")
+    assert "This may be out of date" in get(client)[0]
+    Flag.objects.filter(channel=channel).resolve("verified", None)
+    assert "This may be out of date" not in get(client)[0]
+
+
+def test_set_wise_sweeps_drop_cached_pages(company):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from directory.models import ContactChannel
+
+    client = Client()
+    get(client)
+    ContactChannel.objects.update(last_verified_at=timezone.now() - timedelta(days=400))
+    sweeps.flag_aged_channels()
+    assert "This may be out of date" in get(client)[0]
+
+
+def test_signed_in_people_never_get_a_cached_page(company):
+    get(Client())
+    staff = Client()
+    staff.force_login(make_staff())
+    html, queries = get(staff)
+    assert "Review history" in html and queries > 2
+
+
+@override_settings(
+    REDIS_URL="redis://127.0.0.1:1/0",
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    },
+)
+def test_the_site_keeps_serving_when_redis_is_down(company):
+    response = Client().get("/companies/acme/")
+    assert response.status_code == 200
+    assert "Contact Acme Energy" in response.content.decode()
+
+
+def test_search_results_are_cached_until_the_index_changes(django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from search import queries
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_company(name="Zephyr Rail", slug="zephyr")
+    with mock.patch.object(queries, "search_companies", wraps=queries.search_companies) as engine:
+        assert 'href="/companies/zephyr/"' in Client().get("/search/", {"q": "zephyr"}).content.decode()
+        assert 'href="/companies/zephyr/"' in Client().get("/search/", {"q": "zephyr"}).content.decode()
+        assert engine.call_count == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            make_company(name="Zephyr Air", slug="zephyr-air")
+        assert 'href="/companies/zephyr-air/"' in Client().get("/search/", {"q": "zephyr"}).content.decode()
+        assert engine.call_count == 2
