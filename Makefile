@@ -55,10 +55,14 @@ ci:
 	CI=true $(MAKE) test
 
 # A directory the size of a real one in PostgreSQL, then each freshness sweep timed.
+# Then a full index rebuild timed, and the load test against gunicorn (needs Debian's wrk).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gethelp_bench_large
+BENCH_SEARCH_URL ?= whoosh://$(CURDIR)/var/bench_index
 bench: install-dev
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.populate --companies 100000
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.bench_jobs
+	DATABASE_URL=$(BENCH_DATABASE_URL) SEARCH_URL=$(BENCH_SEARCH_URL) $(PY) -m bench.bench_jobs --rebuild-index
+	DATABASE_URL=$(BENCH_DATABASE_URL) SEARCH_URL=$(BENCH_SEARCH_URL) $(PY) -m bench.load --seconds 15
 
 # Search at 100,000 generated companies: latency per query type and the Haystack overhead.
 bench-search: install-dev

@@ -234,6 +234,9 @@ LOGGING = {
     },
 }
 
+# Exposes /bench/trivial, the load test's baseline view; never on in production.
+BENCH_VIEWS = envbool("BENCH_VIEWS", "False")
+
 # Product settings.
 COMPANIES_PER_PAGE = 30
 # Rendered company pages for anonymous visitors (directory/page_cache.py).

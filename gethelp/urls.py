@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from directory import views as directory_views
 from directory.sitemaps import CategorySitemap, CompanySitemap
+
+from . import views
 
 sitemaps = {"companies": CompanySitemap, "categories": CategorySitemap}
 
@@ -17,3 +20,6 @@ urlpatterns = [
     path("robots.txt", directory_views.robots_txt, name="robots_txt"),
     path("healthz", directory_views.healthz, name="healthz"),
 ]
+
+if settings.BENCH_VIEWS:
+    urlpatterns.append(path("bench/trivial", views.trivial))
