@@ -29,6 +29,18 @@ def _safe(operation, *args, default=None):
         return default
 
 
+def company_id_for(slug):
+    return _safe(cache.get, f"page-cache:slug:{slug}")
+
+
+def remember_slug(slug, company_id):
+    _safe(cache.set, f"page-cache:slug:{slug}", company_id, 24 * 3600)
+
+
+def forget_slug(slug):
+    _safe(cache.delete, f"page-cache:slug:{slug}")
+
+
 def page_key(company_id):
     versions = _safe(cache.get_many, [GENERATION_KEY, f"page-cache:company:{company_id}"], default=None)
     if versions is None:

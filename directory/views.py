@@ -36,16 +36,19 @@ def home(request):
 
 @require_GET
 def company_detail(request, slug):
-    company_id = Company.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    company_id = page_cache.company_id_for(slug)
     if company_id is None:
-        raise Http404("No such company")
+        company_id = Company.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if company_id is None:
+            raise Http404("No such company")
+        page_cache.remember_slug(slug, company_id)
     Company(pk=company_id).record_view()
     # Anonymous visitors without pending messages all see the same page.
     cacheable = not request.user.is_authenticated and not len(get_messages(request))
     key = page_cache.page_key(company_id) if cacheable else None
     html = page_cache.get_page(key)
     if html is None:
-        response = render_company_page(request, company_id, cacheable)
+        response = render_company_page(request, company_id, slug, cacheable)
         if not cacheable:
             return response
         html = response.content.decode()
@@ -53,8 +56,11 @@ def company_detail(request, slug):
     return HttpResponse(html.replace(page_cache.CSRF_PLACEHOLDER, get_token(request)))
 
 
-def render_company_page(request, company_id, cacheable):
-    company = Company.objects.for_page().get(pk=company_id)
+def render_company_page(request, company_id, slug, cacheable):
+    company = Company.objects.for_page().filter(pk=company_id, slug=slug).first()
+    if company is None:  # the slug changed since it was remembered
+        page_cache.forget_slug(slug)
+        raise Http404("No such company")
     now = timezone.now()
     feedback.attach_freshness(company, now)
     best = company.best_channel
