@@ -29,6 +29,15 @@ def _safe(operation, *args, default=None):
         return default
 
 
+def cached(key, seconds, compute):
+    """compute() through the cache; computed fresh whenever the cache fails."""
+    value = _safe(cache.get, key)
+    if value is None:
+        value = compute()
+        _safe(cache.set, key, value, seconds)
+    return value
+
+
 def company_id_for(slug):
     return _safe(cache.get, f"page-cache:slug:{slug}")
 

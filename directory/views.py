@@ -28,7 +28,10 @@ def home(request):
         request,
         "directory/home.html",
         {
-            "categories": Category.objects.with_company_counts().order_by("name"),
+            # Counting every category's companies scans the whole table; a few minutes old is fine.
+            "categories": page_cache.cached(
+                "home:categories", 300, lambda: list(Category.objects.with_company_counts().order_by("name"))
+            ),
             "most_viewed": Company.objects.with_best_channel().order_by("-view_count", "name")[:12],
         },
     )
