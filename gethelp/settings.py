@@ -175,6 +175,9 @@ HAYSTACK_CONNECTIONS = {"default": haystack_connection(SEARCH_URL)}
 # Every indexed model is registered: skip Haystack's second per-query model filter.
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+# update_index/rebuild_index commit once per batch, and each Whoosh commit may merge
+# segments: big batches keep a full rebuild from merging the same data over and over.
+HAYSTACK_BATCH_SIZE = envint("SEARCH_BATCH_SIZE", 10000)
 # Web processes never write the index: changes are queued (search/signals.py) and
 # applied by the `search` queue, served by one worker at concurrency 1.
 HAYSTACK_SIGNAL_PROCESSOR = "search.signals.QueuedSignalProcessor"
