@@ -14,7 +14,6 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 log = logging.getLogger(__name__)
 CSRF_PLACEHOLDER = "csrf-token-placeholder-4f0c"
@@ -102,6 +101,10 @@ def _on_change(sender, instance, **kwargs):
         invalidate_company(company_id)
 
 
+def _on_category_change(sender, **kwargs):
+    invalidate_all()  # a category name shows on every company page of the category
+
+
 def connect():
     from guides.models import Guide
 
@@ -110,4 +113,4 @@ def connect():
     for model in (Company, ContactChannel, Guide, ChannelReport, Flag):
         post_save.connect(_on_change, sender=model, dispatch_uid=f"page-cache-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"page-cache-del-{model.__name__}")
-    receiver(post_save, sender=Category, dispatch_uid="page-cache-category")(lambda **kwargs: invalidate_all())
+    post_save.connect(_on_category_change, sender=Category, dispatch_uid="page-cache-category")

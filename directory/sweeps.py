@@ -200,7 +200,9 @@ def flag_broken_links(channel_ids, now):
             )
     before = Flag.objects.filter(reason=Flag.Reason.LINK, status=Flag.Status.OPEN).count()
     Flag.objects.bulk_create(flags, ignore_conflicts=True)
-    return _flags_added(max(Flag.objects.filter(reason=Flag.Reason.LINK, status=Flag.Status.OPEN).count() - before, 0))
+    return _flags_added(
+        max(Flag.objects.filter(reason=Flag.Reason.LINK, status=Flag.Status.OPEN).count() - before, 0)
+    )
 
 
 def run_all(now=None, links=True):
