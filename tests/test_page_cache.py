@@ -126,3 +126,12 @@ def test_a_renamed_slug_stops_serving_the_old_address(company):
     company.save()
     assert Client().get("/companies/acme/").status_code == 404
     assert Client().get("/companies/acme-energy/").status_code == 200
+
+
+def test_renaming_a_category_drops_cached_pages(company):
+    client = Client()
+    get(client)
+    category = company.category
+    category.name = "Renewable Energy"
+    category.save()
+    assert "Renewable Energy" in get(client)[0]
