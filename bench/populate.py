@@ -19,22 +19,9 @@ from datetime import UTC, datetime, timedelta
 
 from tqdm import tqdm
 
+from bench.generate import CATEGORIES, SUFFIXES, SYLLABLES, US_AREAS
+
 BATCH = 20_000
-CATEGORIES = [
-    "Telecoms",
-    "Banking",
-    "Energy",
-    "Insurance",
-    "Airlines",
-    "Retail",
-    "Software",
-    "Fitness",
-    "Streaming",
-]
-SYLLABLES = ["nor", "th", "wind", "con", "to", "so", "fab", "ri", "kam", "lit", "ware", "tail", "spin", "wood",
-             "grove", "co", "ho", "lu", "cerne", "pro", "se", "vol", "ta", "zen", "ith", "mar", "quil", "bel"]  # fmt: skip
-SUFFIXES = ["Wireless", "Bank", "Energy", "Insurance", "Air", "Books", "Cloud", "Gyms", "Mobile", "Stores"]
-US_AREAS = ["202", "212", "312", "415", "617", "213", "305", "206", "512", "303"]
 KINDS = ["phone", "phone", "email", "chat", "web_form"]
 DEPARTMENTS = ["general", "cancellations", "billing", "tech_support", "complaints"]
 HOURS = json.dumps(

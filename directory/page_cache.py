@@ -82,21 +82,19 @@ def invalidate_all():
 
 
 def _company_id_of(instance):
-    for path in ("company_id", "channel.company_id", "guide.company_id"):
-        target = instance
-        for part in path.split("."):
-            target = getattr(target, part, None)
-            if target is None:
-                break
-        if target is not None:
-            return target
-    return None
+    """The company whose page shows `instance`: a company, channel, guide, report or flag."""
+    from .models import Company
+
+    if isinstance(instance, Company):
+        return instance.pk
+    if hasattr(instance, "company_id"):
+        return instance.company_id
+    owner = getattr(instance, "channel", None) or getattr(instance, "guide", None)
+    return owner.company_id if owner else None
 
 
 def _on_change(sender, instance, **kwargs):
-    from .models import Company
-
-    company_id = instance.pk if isinstance(instance, Company) else _company_id_of(instance)
+    company_id = _company_id_of(instance)
     if company_id:
         invalidate_company(company_id)
 

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -36,14 +36,7 @@ class CompanyQuerySet(models.QuerySet):
             )
         )
 
-    def search_simple(self, query):
-        """A plain database lookup on name and aliases (the search index does the real work)."""
-        return self.filter(Q(name__icontains=query) | Q(aliases__icontains=query))
-
 
 class ContactChannelQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status="active")
-
-    def reaching_humans(self):
-        return self.active().filter(reaches_human=True).order_by("human_rank", "id")

@@ -45,7 +45,3 @@ def parse_steps(text):
             raise ValidationError(f"Start each step with press, say or wait: “{part.strip()}”.")
         steps.append({"action": action, "value": value} if value else {"action": action})
     return steps
-
-
-def format_steps(steps):
-    return ", ".join(f"{s['action']} {s.get('value', '')}".strip() for s in steps or [])

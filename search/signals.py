@@ -73,21 +73,20 @@ class QueuedSignalProcessor(BaseSignalProcessor):
             models.signals.post_delete.disconnect(self.handle_delete, sender=sender)
 
     def handle_save(self, sender, instance, **kwargs):
-        if sender is Company:
-            enqueue("directory.company", instance.pk, "update")
-        elif sender is ContactChannel:
-            enqueue("directory.company", instance.company_id, "update")
-        elif sender is Guide:
-            enqueue("guides.guide", instance.pk, "update")
-            enqueue("directory.company", instance.company_id, "update")
-        elif sender is Category:
-            enqueue_companies(instance.companies.values_list("pk", flat=True))
+        self.enqueue_changes(sender, instance, deleted=False)
 
     def handle_delete(self, sender, instance, **kwargs):
+        self.enqueue_changes(sender, instance, deleted=True)
+
+    def enqueue_changes(self, sender, instance, deleted):
+        """A company or guide is updated or removed; a channel or guide also refreshes its company."""
+        action = "delete" if deleted else "update"
         if sender is Company:
-            enqueue("directory.company", instance.pk, "delete")
+            enqueue("directory.company", instance.pk, action)
         elif sender is ContactChannel:
             enqueue("directory.company", instance.company_id, "update")
         elif sender is Guide:
-            enqueue("guides.guide", instance.pk, "delete")
+            enqueue("guides.guide", instance.pk, action)
             enqueue("directory.company", instance.company_id, "update")
+        elif sender is Category and not deleted:
+            enqueue_companies(instance.companies.values_list("pk", flat=True))
