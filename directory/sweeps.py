@@ -49,14 +49,15 @@ def sweep_lock(name):
 
 def _insert_flags(target_qs, target_column, reason, now, evidence=None):
     """INSERT a flag for every row of `target_qs` that has no open flag for `reason`; returns the count."""
-    select = target_qs.order_by().annotate(target_id=F("pk")).values_list("target_id", flat=True)
+    select = target_qs.order_by().annotate(target_id=F("pk")).values_list("target_id", "company_id")
     sql, params = select.query.sql_with_params()
     table = Flag._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({target_column}, reason, status, evidence, note, created, modified) "
+            f"INSERT INTO {table} ({target_column}, company_id, reason, status, evidence, note, created, modified) "
             # "WHERE true" keeps SQLite from reading ON CONFLICT as a join condition.
-            f"SELECT target.target_id, %s, 'open', %s, '', %s, %s FROM ({sql}) AS target WHERE true "
+            f"SELECT target.target_id, target.company_id, %s, 'open', %s, '', %s, %s FROM ({sql}) AS target "
+            "WHERE true "
             "ON CONFLICT DO NOTHING",
             [reason, json.dumps(evidence or {}), now, now, *params],
         )
@@ -101,9 +102,11 @@ def flag_failing_channels(now=None):
     """Flags channels whose failure rate, judged by its Wilson lower bound, is too high."""
     now = now or timezone.now()
     failing = failing_channels(now)
+    companies = dict(ContactChannel.objects.filter(pk__in=failing).values_list("pk", "company_id"))
     flags = [
         Flag(
             channel_id=pk,
+            company_id=companies[pk],
             reason=Flag.Reason.FEEDBACK,
             evidence={"failures": f, "reports": n, "failure_rate_lower_bound": b, "window_days": 90},
             created=now,
@@ -187,11 +190,13 @@ def flag_broken_links(channel_ids, now):
         latest_two.setdefault(check.channel_id, [])
         if len(latest_two[check.channel_id]) < 2:
             latest_two[check.channel_id].append(check)
+    companies = dict(ContactChannel.objects.filter(pk__in=latest_two).values_list("pk", "company_id"))
     for channel_id, checks in latest_two.items():
         if len(checks) == 2 and not any(c.ok for c in checks):
             flags.append(
                 Flag(
                     channel_id=channel_id,
+                    company_id=companies[channel_id],
                     reason=Flag.Reason.LINK,
                     evidence={"checks": [c.evidence() for c in checks]},
                     created=now,

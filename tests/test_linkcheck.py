@@ -88,7 +88,7 @@ def test_a_channel_is_flagged_after_two_failed_checks_with_the_evidence(server):
     checked, flagged = sweeps.check_links(now)
     assert (checked, flagged) == (2, 1)
     flag = Flag.objects.get(reason="link")
-    assert flag.channel == broken
+    assert flag.channel == broken and flag.company_id == company.pk
     assert [c["status_code"] for c in flag.evidence["checks"]] == [404, 404]
     assert flag.evidence["checks"][0]["final_url"] == server + "/missing"
     assert LinkCheck.objects.filter(channel=working, ok=True).count() == 2

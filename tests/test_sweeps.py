@@ -28,6 +28,7 @@ def test_channels_past_their_kind_interval_are_flagged():
     flagged = set(Flag.objects.filter(reason="age").values_list("channel_id", flat=True))
     assert flagged == {old_phone.pk, old_form.pk}
     assert fresh_phone.pk not in flagged
+    assert set(Flag.objects.values_list("company_id", flat=True)) == {company.pk}  # for the review queue
 
 
 def test_never_verified_channels_count_from_when_they_were_added():
@@ -74,7 +75,7 @@ def test_many_failure_reports_flag_with_the_evidence():
         make_report(channel, worked=n < 1, reason="" if n < 1 else "wrong_number")
     assert sweeps.flag_failing_channels(NOW) == 1
     flag = Flag.objects.get(reason="feedback")
-    assert flag.channel == channel
+    assert flag.channel == channel and flag.company_id == channel.company_id
     assert flag.evidence["failures"] == 11 and flag.evidence["reports"] == 12
     assert flag.evidence["failure_rate_lower_bound"] >= 0.5
 
@@ -108,6 +109,7 @@ def test_guides_are_flagged_when_a_channel_they_use_is_flagged_changed_or_retire
     assert sweeps.flag_guides_with_stale_channels(NOW) == 3
     flagged = set(Flag.objects.filter(reason="channel_changed").values_list("guide__slug", flat=True))
     assert flagged == {"flagged", "retired", "changed"}
+    assert set(Flag.objects.values_list("company_id", flat=True)) == {company.pk}
     assert sweeps.flag_guides_with_stale_channels(NOW) == 0
 
 
