@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from . import sweeps
+from . import sweeps, view_counts
 
 log = logging.getLogger(__name__)
 
@@ -31,4 +31,18 @@ def check_links():
             return sweeps.check_links()
     except sweeps.SweepRunning:
         log.info("check_links: another run holds the lock; skipped")
+        return None
+
+
+@shared_task
+def add_counted_page_views():
+    """Moves page views counted in Redis onto Company.view_count.
+
+    Scheduled every minute by CELERY_BEAT_SCHEDULE["every-minute-add-counted-page-views"].
+    """
+    try:
+        with sweeps.sweep_lock("page-views"):
+            return view_counts.flush()
+    except sweeps.SweepRunning:
+        log.info("add_counted_page_views: another run holds the lock; skipped")
         return None

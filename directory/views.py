@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gethelp.ratelimit import too_many
 
-from . import feedback, page_cache
+from . import feedback, page_cache, view_counts
 from .forms import CompanySuggestionForm, ReportForm
 from .models import Category, Company, ContactChannel
 from .structured_data import organization_json_ld
@@ -39,31 +39,23 @@ def home(request):
 
 @require_GET
 def company_detail(request, slug):
-    company_id = page_cache.company_id_for(slug)
-    if company_id is None:
-        company_id = Company.objects.filter(slug=slug).values_list("pk", flat=True).first()
-        if company_id is None:
-            raise Http404("No such company")
-        page_cache.remember_slug(slug, company_id)
-    Company(pk=company_id).record_view()
     # Anonymous visitors without pending messages all see the same page.
     cacheable = not request.user.is_authenticated and not len(get_messages(request))
-    key = page_cache.page_key(company_id) if cacheable else None
-    html = page_cache.get_page(key)
+    stamp, html = page_cache.get_page(slug) if cacheable else (None, None)  # a hit counts the view
     if html is None:
-        response = render_company_page(request, company_id, slug, cacheable)
+        company = Company.objects.for_page().filter(slug=slug).first()
+        if company is None:
+            raise Http404("No such company")
+        view_counts.record(slug)
+        response = render_company_page(request, company, cacheable)
         if not cacheable:
             return response
-        html = response.content.decode()
-        page_cache.set_page(key, html)
-    return HttpResponse(html.replace(page_cache.CSRF_PLACEHOLDER, get_token(request)))
+        html = response.content
+        page_cache.set_page(slug, stamp, html)
+    return HttpResponse(page_cache.with_csrf_token(html, get_token(request)))
 
 
-def render_company_page(request, company_id, slug, cacheable):
-    company = Company.objects.for_page().filter(pk=company_id, slug=slug).first()
-    if company is None:  # the slug changed since it was remembered
-        page_cache.forget_slug(slug)
-        raise Http404("No such company")
+def render_company_page(request, company, cacheable):
     now = timezone.now()
     feedback.attach_freshness(company, now)
     best = company.best_channel

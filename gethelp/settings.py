@@ -145,6 +145,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "directory.tasks.check_links",
         "schedule": envint("CHECK_LINKS_EVERY_SECONDS", 3600),
     },
+    "every-minute-add-counted-page-views": {
+        "task": "directory.tasks.add_counted_page_views",
+        "schedule": envint("PAGE_VIEWS_EVERY_SECONDS", 60),
+    },
 }
 
 # Search: a Whoosh directory under var/ unless SEARCH_URL points elsewhere.

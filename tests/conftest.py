@@ -33,6 +33,19 @@ def redis_url():
     return url
 
 
+@pytest.fixture
+def redis_settings(redis_url):
+    """The site configured with Redis as cache and counter store, emptied before and after."""
+    import redis
+    from django.test import override_settings
+
+    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    redis.Redis.from_url(redis_url).flushdb()
+    with override_settings(REDIS_URL=redis_url, CACHES=caches):
+        yield redis_url
+    redis.Redis.from_url(redis_url).flushdb()
+
+
 @pytest.fixture(scope="session")
 def chromium():
     path = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -121,10 +121,6 @@ class Company(TimeStamped):
         order = [d.value for d in ContactChannel.Department]
         return [(ContactChannel.Department(dept).label, groups[dept]) for dept in order if dept in groups]
 
-    def record_view(self):
-        """Counts a page view with a single UPDATE so concurrent views never lose a count."""
-        Company.objects.filter(pk=self.pk).update(view_count=models.F("view_count") + 1)
-
 
 def registrable_host(url):
     host = (urlparse(url).hostname or "").lower()
