@@ -178,7 +178,8 @@ def test_saving_and_deleting_update_the_index_after_commit(django_capture_on_com
 def test_nothing_is_queued_for_a_rolled_back_change(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         make_company(name="Ghost Co")
-    assert len(callbacks) == 1  # queued for commit only; the test transaction never commits
+    index_changes = [c for c in callbacks if c.__qualname__.startswith("enqueue.")]
+    assert len(index_changes) == 1  # queued for commit only; the test transaction never commits
 
 
 def test_searches_reuse_the_searcher_until_the_index_changes(directory):
@@ -214,3 +215,16 @@ def test_update_index_reports_what_it_indexes(directory):
     call_command("update_index", stdout=out)
     assert "Indexing 6 companies" in out.getvalue()
     assert "Indexing 1 guide" in out.getvalue()
+
+
+def test_a_page_of_results_never_counts_every_match(directory, monkeypatch):
+    """Counting all matches walks a common word's whole posting list; only the best hits are read."""
+    from whoosh.searching import Results
+
+    def count_everything(results):
+        raise AssertionError("counted every matching document")
+
+    monkeypatch.setattr(Results, "__len__", count_everything)
+    outcome = queries.search_companies("northwind")
+    assert outcome.pks[0] == directory["northwind"].pk
+    assert len(queries.companies()[:1]) == 1
