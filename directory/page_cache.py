@@ -18,9 +18,11 @@ import logging
 from functools import cache as once_per
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.http import HttpResponse
 
 from gethelp.redis_client import client
 
@@ -52,12 +54,33 @@ def _safe(operation, *args, default=None):
 
 
 def cached(key, seconds, compute):
-    """compute() through the cache; computed fresh whenever the cache fails."""
-    value = _safe(cache.get, key)
+    """compute() through the cache; computed fresh when `key` is None or the cache fails."""
+    value = _safe(cache.get, key) if key is not None else None
     if value is None:
         value = compute()
-        _safe(cache.set, key, value, seconds)
+        if key is not None:
+            _safe(cache.set, key, value, seconds)
     return value
+
+
+def shared_page(request):
+    """Anonymous visitors without pending messages all see the same page."""
+    return not request.user.is_authenticated and not len(get_messages(request))
+
+
+def cached_response(key, render):
+    """render()'s page through the cache under `key` (None: not cached); only 200s are kept.
+
+    The key must hold whatever invalidates the page, read before rendering, so a
+    change made while the page renders leaves it under a key nobody asks for again.
+    """
+    html = _safe(cache.get, key) if key is not None else None
+    if html is not None:
+        return HttpResponse(html)
+    response = render()
+    if key is not None and response.status_code == 200:
+        _safe(cache.set, key, response.content, settings.PAGE_CACHE_SECONDS)
+    return response
 
 
 def _page_key(slug):

@@ -3,7 +3,6 @@ from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
@@ -39,8 +38,7 @@ def home(request):
 
 @require_GET
 def company_detail(request, slug):
-    # Anonymous visitors without pending messages all see the same page.
-    cacheable = not request.user.is_authenticated and not len(get_messages(request))
+    cacheable = page_cache.shared_page(request)
     stamp, html = page_cache.get_page(slug) if cacheable else (None, None)  # a hit counts the view
     if html is None:
         company = Company.objects.for_page().filter(slug=slug).first()

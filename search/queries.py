@@ -10,12 +10,16 @@ Only the plain SearchQuerySet API is used, so another Haystack engine
 (Elasticsearch, OpenSearch) works without changes here.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
+from directory import page_cache
 from directory.models import Company
 from directory.search_indexes import deletions, squash
 
@@ -137,31 +141,35 @@ def fuzzy_filter(terms):
 SEARCH_GENERATION_KEY = "search:generation"
 
 
-def search_companies_cached(raw_query, category=""):
-    """search_companies() through the cache; any index write (search/tasks.py) starts a new generation."""
-    import hashlib
+def cache_key(kind, *parts):
+    """A cache key for `parts` in the index's current generation, or None: nothing is cached.
 
-    from django.core.cache import cache
-
+    Every index write (search/tasks.py) starts a new generation, so whatever was
+    cached from the index before is never read again. Only with Redis: the
+    embedded default's in-process cache would miss another process's index writes.
+    """
+    if not settings.REDIS_URL:
+        return None
     try:
         generation = cache.get(SEARCH_GENERATION_KEY, 0)
-        fingerprint = f"{category}\x00{clean_query(raw_query)}\x00{bool((raw_query or '').strip())}"
-        key = f"search:results:{generation}:{hashlib.sha256(fingerprint.encode()).hexdigest()}"
-        outcome = cache.get(key)
     except Exception:  # the cache is an optimisation; Redis being down must not stop search
-        return search_companies(raw_query, category)
-    if outcome is None:
-        outcome = search_companies(raw_query, category)
-        try:
-            cache.set(key, outcome, 300)
-        except Exception:
-            pass
-    return outcome
+        return None
+    fingerprint = hashlib.sha256("\x00".join(str(part) for part in parts).encode()).hexdigest()
+    return f"search:{kind}:{generation}:{fingerprint}"
+
+
+def search_companies_cached(raw_query, category=""):
+    """search_companies() through the cache, until the index changes."""
+    key = cache_key("results", category, clean_query(raw_query), bool((raw_query or "").strip()))
+    return page_cache.cached(key, 300, lambda: search_companies(raw_query, category))
+
+
+def suggest_cached(raw_query):
+    """suggest() through the cache, until the index changes (suggestions come from the index alone)."""
+    return page_cache.cached(cache_key("suggest", clean_query(raw_query)), 300, lambda: suggest(raw_query))
 
 
 def index_changed():
-    from django.core.cache import cache
-
     try:
         if not cache.add(SEARCH_GENERATION_KEY, 1, None):
             cache.incr(SEARCH_GENERATION_KEY)

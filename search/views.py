@@ -5,9 +5,10 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from directory import page_cache
 from directory.models import Category
 
-from .queries import load_companies, search_companies_cached, suggest, task_answer
+from .queries import cache_key, load_companies, search_companies_cached, suggest_cached, task_answer
 
 log = logging.getLogger(__name__)
 RESULTS_PER_PAGE = 20
@@ -17,8 +18,19 @@ RESULTS_PER_PAGE = 20
 def search(request):
     raw = request.GET.get("q", "")
     category = request.GET.get("category", "")
+    page_number = request.GET.get("page", "")
+    # The page shows what was typed, so the key holds the text itself, not the cleaned query.
+    key = (
+        cache_key("page", raw.strip()[:200], category, page_number[:20])
+        if page_cache.shared_page(request)
+        else None
+    )
+    return page_cache.cached_response(key, lambda: render_results(request, raw, category, page_number))
+
+
+def render_results(request, raw, category, page_number):
     outcome = search_companies_cached(raw, category=category)
-    page = Paginator(outcome.pks, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(outcome.pks, RESULTS_PER_PAGE).get_page(page_number)
     results = load_companies(list(page.object_list))
     top = results[0] if results and page.number == 1 else None
     guides, channels = task_answer(outcome, top)
@@ -42,4 +54,4 @@ def search(request):
 @require_GET
 def suggestions(request):
     query = request.GET.get("q", "")
-    return JsonResponse({"query": query[:200], "suggestions": suggest(query)})
+    return JsonResponse({"query": query[:200], "suggestions": suggest_cached(query)})

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -17,6 +18,14 @@ def company(redis_settings):
     company = make_company(slug="acme", name="Acme Energy")
     make_channel(company, value="+12025550143")
     return company
+
+
+@pytest.fixture
+def search_index():
+    """An index holding only this test's companies (the index outlives each test's transaction)."""
+    from django.core.management import call_command
+
+    call_command("rebuild_index", interactive=False, verbosity=0)
 
 
 def get(client, url="/companies/acme/"):
@@ -95,7 +104,9 @@ def test_the_site_keeps_serving_when_redis_is_down(company):
     assert company.view_count == 1  # counted in the database instead
 
 
-def test_search_results_are_cached_until_the_index_changes(django_capture_on_commit_callbacks):
+def test_search_pages_are_cached_until_the_index_changes(
+    redis_settings, search_index, django_capture_on_commit_callbacks
+):
     from unittest import mock
 
     from search import queries
@@ -103,13 +114,96 @@ def test_search_results_are_cached_until_the_index_changes(django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         make_company(name="Zephyr Rail", slug="zephyr")
     with mock.patch.object(queries, "search_companies", wraps=queries.search_companies) as engine:
-        assert 'href="/companies/zephyr/"' in Client().get("/search/", {"q": "zephyr"}).content.decode()
-        assert 'href="/companies/zephyr/"' in Client().get("/search/", {"q": "zephyr"}).content.decode()
+        first, _ = get(Client(), "/search/?q=zephyr")
+        second, second_queries = get(Client(), "/search/?q=zephyr")
+        assert 'href="/companies/zephyr/"' in second and first == second
+        assert engine.call_count == 1 and second_queries == 0
+        with django_capture_on_commit_callbacks(execute=True):  # the index write starts a new generation
+            make_company(name="Zephyr Air", slug="zephyr-air")
+        assert 'href="/companies/zephyr-air/"' in get(Client(), "/search/?q=zephyr")[0]
+        assert engine.call_count == 2
+
+
+def test_a_changed_channel_shows_in_cached_search_results(
+    redis_settings, search_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        company = make_company(name="Zephyr Rail", slug="zephyr")
+        channel = make_channel(company, value="+12025550143")
+    assert "(202) 555-0143" in get(Client(), "/search/?q=zephyr")[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        channel.value = "+12025550199"
+        channel.save()
+    html = get(Client(), "/search/?q=zephyr")[0]
+    assert "(202) 555-0199" in html and "(202) 555-0143" not in html
+
+
+def test_a_search_page_rendered_while_the_index_changed_is_not_served(redis_settings):
+    from directory import page_cache
+    from search import queries
+
+    key = queries.cache_key("page", "zephyr", "", "")  # read before rendering...
+    queries.index_changed()  # ...while the index changes
+    page_cache.cached_response(key, lambda: HttpResponse("<p>results from before the change</p>"))
+    assert "results from before the change" not in get(Client(), "/search/?q=zephyr")[0]
+
+
+def test_what_was_typed_is_shown_from_the_cache_as_typed(redis_settings):
+    get(Client(), "/search/?q=Zephyr")
+    assert 'value="ZEPHYR"' in get(Client(), "/search/?q=ZEPHYR")[0]
+
+
+def test_signed_in_people_get_search_pages_rendered_for_them(redis_settings, client):
+    get(Client(), "/search/?q=zephyr")
+    client.force_login(make_staff())
+    html, queries = get(client, "/search/?q=zephyr")
+    assert "Log out" in html and queries > 0
+
+
+def test_suggestions_are_cached_until_the_index_changes(
+    redis_settings, search_index, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from search import queries
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_company(name="Zephyr Rail", slug="zephyr")
+    with mock.patch.object(queries, "suggest", wraps=queries.suggest) as engine:
+        assert Client().get("/search/suggest/?q=zeph").json()["suggestions"][0]["name"] == "Zephyr Rail"
+        Client().get("/search/suggest/?q=Zeph")  # the same query once cleaned
         assert engine.call_count == 1
         with django_capture_on_commit_callbacks(execute=True):
             make_company(name="Zephyr Air", slug="zephyr-air")
-        assert 'href="/companies/zephyr-air/"' in Client().get("/search/", {"q": "zephyr"}).content.decode()
-        assert engine.call_count == 2
+        found = [s["name"] for s in Client().get("/search/suggest/?q=zeph").json()["suggestions"]]
+        assert sorted(found) == ["Zephyr Air", "Zephyr Rail"] and engine.call_count == 2
+
+
+def test_without_redis_search_is_not_cached(settings):
+    from unittest import mock
+
+    from search import queries
+
+    settings.REDIS_URL = ""
+    with mock.patch.object(queries, "search_companies", wraps=queries.search_companies) as engine:
+        Client().get("/search/?q=zephyr")
+        Client().get("/search/?q=zephyr")
+    assert engine.call_count == 2
+
+
+@override_settings(REDIS_URL="redis://127.0.0.1:1/0")
+def test_search_keeps_working_when_redis_is_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    make_company(name="Zephyr Rail", slug="zephyr")
+    response = Client().get("/search/?q=zephyr")
+    assert response.status_code == 200 and "Search" in response.content.decode()
+    assert Client().get("/search/suggest/?q=zeph").status_code == 200
 
 
 def test_a_renamed_slug_stops_serving_the_old_address(company):

@@ -228,3 +228,21 @@ def test_a_page_of_results_never_counts_every_match(directory, monkeypatch):
     outcome = queries.search_companies("northwind")
     assert outcome.pks[0] == directory["northwind"].pk
     assert len(queries.companies()[:1]) == 1
+
+
+def test_the_results_page_runs_the_same_queries_for_two_or_twenty_companies():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def results_page_queries(word, count):
+        for n in range(count):
+            company = make_company(name=f"{word} Holdings {n:02d}", slug=f"{word.lower()}-{n}")
+            make_channel(company, value=f"+1202555{100 + n:04d}")
+            make_guide(company, kind="cancel", title=f"How to cancel {word} {n}", slug="cancel")
+        rebuild()
+        with CaptureQueriesContext(connection) as captured:
+            html = Client().get("/search/", {"q": f"cancel {word}"}).content.decode()
+        assert html.count('class="card company-card"') == count
+        return len(captured)
+
+    assert results_page_queries("Tarragon", 2) == results_page_queries("Verbena", 20)
