@@ -35,8 +35,9 @@ def staff_required(view):
 def review_queue(request):
     reason = request.GET.get("reason", "")
     category = request.GET.get("category", "")
-    flags = Flag.objects.for_queue(reason, category)
-    page = Paginator(flags, FLAGS_PER_PAGE).get_page(request.GET.get("page"))
+    flag_ids = Flag.objects.for_queue(reason, category).values_list("pk", flat=True)
+    page = Paginator(flag_ids, FLAGS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = Flag.objects.queue_rows(list(page.object_list))
     counts = dict(
         Flag.objects.open().values_list("reason").annotate(n=Count("id")).values_list("reason", "n")
     )
