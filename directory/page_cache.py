@@ -4,9 +4,10 @@ A page is stored under its slug, prefixed with the stamp it was rendered at: the
 directory-wide generation and the slug's version. Saving or deleting the company,
 one of its channels, guides, reports or flags bumps the version of the company's
 slug (and of its previous slug on a rename); set-wise jobs (sweeps, bulk
-resolutions, imports) bump the generation. A cached visit is one Redis call (a
-small Lua script) that checks the stamp, counts the view and returns the page, with
-no database query. Pages also expire after PAGE_CACHE_SECONDS, because "open now"
+resolutions, imports) bump the generation. A cached visit is one Redis round trip
+(a pipeline reading the generation, the version and the page, and counting the
+view) and no database query; the stamp is checked here rather than in a Lua
+script, which cost Redis 66 µs a call copying the page against 2 µs a command. Pages also expire after PAGE_CACHE_SECONDS, because "open now"
 and "verified N days ago" change with the clock. The CSRF token is stored as a
 placeholder and filled in per visitor.
 
@@ -15,7 +16,6 @@ a miss: the page is rendered as usual.
 """
 
 import logging
-from functools import cache as once_per
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -31,18 +31,6 @@ from . import view_counts
 log = logging.getLogger(__name__)
 CSRF_PLACEHOLDER = "csrf-token-placeholder-4f0c"
 GENERATION_KEY = "gethelp:page-cache:generation"
-
-# KEYS: page, slug version, generation, pending views; ARGV: slug.
-# Returns {stamp, page or false}; a current page also counts one view of the slug.
-GET_PAGE = """
-local stamp = (redis.call('GET', KEYS[3]) or '0') .. ':' .. (redis.call('GET', KEYS[2]) or '0')
-local entry = redis.call('GET', KEYS[1])
-if entry and string.sub(entry, 1, #stamp + 1) == stamp .. '\\n' then
-  redis.call('HINCRBY', KEYS[4], ARGV[1], 1)
-  return {stamp, string.sub(entry, #stamp + 2)}
-end
-return {stamp, false}
-"""
 
 
 def _safe(operation, *args, default=None):
@@ -91,22 +79,25 @@ def _version_key(slug):
     return f"gethelp:page-cache:version:{slug}"
 
 
-@once_per
-def _get_page_script(redis_client):
-    return redis_client.register_script(GET_PAGE)
-
-
 def get_page(slug):
-    """(stamp, page as bytes or None); a page found also counts the view. A None stamp: no cache."""
+    """(stamp, page as bytes or None): the page if it is current. A None stamp: no cache.
+
+    The same round trip counts a view of `slug` (view_counts.record), found or not.
+    """
     redis_client = client()
     if redis_client is None:
         return None, None
-    keys = [_page_key(slug), _version_key(slug), GENERATION_KEY, view_counts.PENDING_KEY]
-    found = _safe(_get_page_script(redis_client), keys, [slug])
+    pipeline = redis_client.pipeline(transaction=False)
+    pipeline.get(GENERATION_KEY).get(_version_key(slug)).get(_page_key(slug))
+    pipeline.hincrby(view_counts.PENDING_KEY, slug, 1)
+    found = _safe(pipeline.execute)
     if found is None:
         return None, None
-    stamp, page = found
-    return stamp, page or None
+    generation, version, entry, _ = found
+    stamp = (generation or b"0") + b":" + (version or b"0")
+    if entry and entry.startswith(stamp + b"\n"):
+        return stamp, entry[len(stamp) + 1 :]
+    return stamp, None
 
 
 def set_page(slug, stamp, html):

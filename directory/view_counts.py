@@ -1,7 +1,7 @@
 """Company page views, which rank the home page and the review queue.
 
 With Redis a view is one HINCRBY on a hash of slugs (a cached page counts its view
-in the same call that fetches it, see page_cache.GET_PAGE), and a periodic job adds
+in the same round trip that fetches it, see page_cache.get_page), and a periodic job adds
 the counts to Company.view_count, a batch of companies per statement, so a page
 view never waits for a database commit. In the embedded default, or while Redis is
 down, a view is a single UPDATE.
@@ -31,6 +31,16 @@ def record(slug):
         except redis.RedisError as exc:
             log.warning("page views counted in the database: %s", exc.__class__.__name__)
     Company.objects.filter(slug=slug).update(view_count=F("view_count") + 1)
+
+
+def forget(slug):
+    """Drops the views counted for a slug that names no company (a visit that ended in a 404)."""
+    redis_client = client()
+    if redis_client is not None:
+        try:
+            redis_client.hdel(PENDING_KEY, slug)
+        except redis.RedisError as exc:
+            log.warning("page views of a missing page kept: %s", exc.__class__.__name__)
 
 
 def flush(batch_size=1000):

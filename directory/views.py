@@ -39,12 +39,15 @@ def home(request):
 @require_GET
 def company_detail(request, slug):
     cacheable = page_cache.shared_page(request)
-    stamp, html = page_cache.get_page(slug) if cacheable else (None, None)  # a hit counts the view
+    stamp, html = page_cache.get_page(slug) if cacheable else (None, None)  # a stamp: the view is counted
     if html is None:
         company = Company.objects.for_page().filter(slug=slug).first()
         if company is None:
+            if stamp is not None:
+                view_counts.forget(slug)
             raise Http404("No such company")
-        view_counts.record(slug)
+        if stamp is None:
+            view_counts.record(slug)
         response = render_company_page(request, company, cacheable)
         if not cacheable:
             return response

@@ -235,16 +235,32 @@ def test_a_page_rendered_while_the_company_changed_is_not_served(company):
     assert "Ask for the retention team" in get(Client())[0]
 
 
-def test_a_cached_visit_is_one_redis_call(company):
+def test_a_cached_visit_is_one_redis_round_trip(company):
     from unittest import mock
+
+    from redis.client import Pipeline
 
     from gethelp.redis_client import client
 
     get(Client())
-    with mock.patch.object(client(), "execute_command", wraps=client().execute_command) as redis_calls:
+    with (
+        mock.patch.object(client(), "execute_command", wraps=client().execute_command) as single_commands,
+        mock.patch.object(Pipeline, "execute", autospec=True, side_effect=Pipeline.execute) as pipelines,
+    ):
         html, queries = get(Client())
     assert "Contact Acme Energy" in html and queries == 0
-    assert [call.args[0] for call in redis_calls.call_args_list] == ["EVALSHA"]
+    assert pipelines.call_count == 1 and single_commands.call_count == 0
+
+
+def test_every_visit_is_counted_once_and_a_missing_page_not_at_all(company):
+    from directory import view_counts
+
+    get(Client())  # rendered
+    get(Client())  # from the cache
+    assert Client().get("/companies/no-such-company/").status_code == 404
+    assert view_counts.flush() == 1
+    company.refresh_from_db()
+    assert company.view_count == 2
 
 
 def test_without_redis_pages_are_rendered_every_time(settings):
