@@ -3,11 +3,13 @@
 Usage: DATABASE_URL=postgres://... SEARCH_URL=whoosh:///path python -m bench.load [--seconds 15]
 
 Needs the populated database (bench.populate), its search index (rebuild_index) and
-Debian's wrk. Starts gunicorn with WORKERS sync workers (2 x cores - 1) and the
+Debian's wrk. Starts gunicorn with --workers sync workers (default 2 x cores + 1, gunicorn's
+documented starting point) and the
 Redis page cache, warms each URL once, then runs at a fixed concurrency for a fixed
 time: the trivial baseline view, each endpoint alone, and the mix (company pages
 60%, search 25%, suggest 10%, home 5%). Reports req/s, p50/p95/p99 and errors, and
-each endpoint's throughput as a ratio of the baseline, to bench/results/load.txt.
+each endpoint's throughput as a ratio of the baseline, to
+bench/results/load-workers-N.txt.
 All traffic goes to 127.0.0.1 only and every run stops after --seconds.
 """
 
@@ -26,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKERS = 3
+WORKERS = 2 * os.cpu_count() + 1
 CONNECTIONS = 16
 THREADS = 2
 
@@ -222,7 +224,7 @@ def main():
         lines.append(f"{name:26} {count:8d} {count / max(total, 1):6.0%} {p50:8.1f} {p95:8.1f} {p99:8.1f}")
     report = "\n".join(lines) + "\n"
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
-    (ROOT / "bench" / "results" / "load.txt").write_text(report)
+    (ROOT / "bench" / "results" / f"load-workers-{args.workers}.txt").write_text(report)
     print(report, end="")
 
 

@@ -1,4 +1,4 @@
-"""Rendered company pages for anonymous visitors, kept in Redis until the company changes.
+"""Rendered company pages (and the home page) for anonymous visitors, kept in Redis until they change.
 
 A page is stored under its slug, prefixed with the stamp it was rendered at: the
 directory-wide generation and the slug's version. Saving or deleting the company,
@@ -10,6 +10,9 @@ view) and no database query; the stamp is checked here rather than in a Lua
 script, which cost Redis 66 µs a call copying the page against 2 µs a command. Pages also expire after PAGE_CACHE_SECONDS, because "open now"
 and "verified N days ago" change with the clock. The CSRF token is stored as a
 placeholder and filled in per visitor.
+
+The home page, which lists the most viewed companies, is kept under the generation
+and a home version that any company change and every flush of view counts bump.
 
 Without Redis (the embedded default) nothing is cached, and any Redis failure is
 a miss: the page is rendered as usual.
@@ -31,6 +34,7 @@ from . import view_counts
 log = logging.getLogger(__name__)
 CSRF_PLACEHOLDER = "csrf-token-placeholder-4f0c"
 GENERATION_KEY = "gethelp:page-cache:generation"
+HOME_VERSION_KEY = "gethelp:page-cache:home"
 
 
 def _safe(operation, *args, default=None):
@@ -124,6 +128,21 @@ def invalidate_company(company_id, *slugs):
     slugs = set(slugs) | set(Company.objects.filter(pk=company_id).values_list("slug", flat=True))
     for slug in slugs:
         _bump(_version_key(slug))
+    invalidate_home()  # the company may be among the most viewed there
+
+
+def home_key():
+    """The cache key of the home page as of now, or None: no cache."""
+    redis_client = client()
+    versions = _safe(redis_client.mget, [GENERATION_KEY, HOME_VERSION_KEY]) if redis_client else None
+    if versions is None:
+        return None
+    return "page-cache:home:" + ":".join((version or b"0").decode() for version in versions)
+
+
+def invalidate_home():
+    """The home page lists the most viewed companies: any company change, or new view counts."""
+    _bump(HOME_VERSION_KEY)
 
 
 def invalidate_all():

@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from . import sweeps, view_counts
+from . import page_cache, sweeps, view_counts
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,10 @@ def add_counted_page_views():
     """
     try:
         with sweeps.sweep_lock("page-views"):
-            return view_counts.flush()
+            companies = view_counts.flush()
     except sweeps.SweepRunning:
         log.info("add_counted_page_views: another run holds the lock; skipped")
         return None
+    if companies:
+        page_cache.invalidate_home()  # the most viewed may have changed places
+    return companies

@@ -23,6 +23,11 @@ from .visitors import ip_hash
 
 @require_GET
 def home(request):
+    key = page_cache.home_key() if page_cache.shared_page(request) else None
+    return page_cache.cached_response(key, lambda: render_home(request))
+
+
+def render_home(request):
     return render(
         request,
         "directory/home.html",

@@ -269,3 +269,35 @@ def test_without_redis_pages_are_rendered_every_time(settings):
     first, first_queries = get(Client(), "/companies/plain/")
     second, second_queries = get(Client(), "/companies/plain/")
     assert "Contact Plain Co" in second and second_queries == first_queries
+
+
+def test_the_home_page_is_cached_until_a_company_changes(company):
+    first, _ = get(Client(), "/")
+    second, second_queries = get(Client(), "/")
+    assert "Acme Energy" in second and second_queries == 0
+    channel = company.channels.get()
+    channel.value = "+12025550199"
+    channel.save()
+    html, queries = get(Client(), "/")
+    assert "(202) 555-0199" in html and queries > 0
+
+
+def test_new_view_counts_reorder_the_cached_home_page(company):
+    from directory import tasks, view_counts
+
+    other = make_company(slug="zenith", name="Zenith Water", view_count=5)
+    make_channel(other, value="+12025550150")
+    html, _ = get(Client(), "/")
+    assert html.index("Zenith Water") < html.index("Acme Energy")
+    for _ in range(10):
+        view_counts.record("acme")
+    assert tasks.add_counted_page_views() == 1
+    html, _ = get(Client(), "/")
+    assert html.index("Acme Energy") < html.index("Zenith Water")
+
+
+def test_signed_in_people_get_the_home_page_rendered_for_them(company, client):
+    get(Client(), "/")
+    client.force_login(make_staff())
+    html, queries = get(client, "/")
+    assert "Log out" in html and queries > 0
