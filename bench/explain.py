@@ -35,7 +35,10 @@ def main():
         ),
         "home: most viewed": Company.objects.order_by("-view_count", "name")[:12],
         "home: category counts": Category.objects.with_company_counts(),
-        "review queue": Flag.objects.for_queue().values_list("pk", flat=True)[:50],
+        "review queue: a page of flag ids": Flag.objects.for_queue().values_list("pk", flat=True)[:50],
+        "review queue: that page's rows": Flag.objects.select_related(
+            "channel__company__category", "guide__company__category", "resolved_by"
+        ).filter(pk__in=list(Flag.objects.for_queue().values_list("pk", flat=True)[:50])),
         "feedback sweep": ChannelReport.objects.filter(created__gte=since, channel__status="active")
         .values("channel_id").annotate(total=Count("id"), failures=Count("id", filter=Q(worked=False))),
     }  # fmt: skip
