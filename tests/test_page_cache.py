@@ -191,8 +191,8 @@ def test_without_redis_search_is_not_cached(settings):
     assert engine.call_count == 2
 
 
-@override_settings(REDIS_URL="redis://127.0.0.1:1/0")
 def test_search_keeps_working_when_redis_is_down(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
