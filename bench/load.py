@@ -226,6 +226,9 @@ def main():
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     (ROOT / "bench" / "results" / f"load-workers-{args.workers}.txt").write_text(report)
     print(report, end="")
+    errors = sum(result["errors"] for result in results.values()) + logged_mix["errors"]
+    if errors:
+        raise SystemExit(f"{errors} requests failed; the load test needs 0 errors")
 
 
 if __name__ == "__main__":
