@@ -1,4 +1,4 @@
-"""Rendered company pages (and the home page) for anonymous visitors, kept in Redis until they change.
+"""Company pages and the home page for anonymous visitors, kept in Redis until they change.
 
 A page is stored under its slug, prefixed with the stamp it was rendered at: the
 directory-wide generation and the slug's version. Saving or deleting the company,
@@ -7,9 +7,10 @@ slug (and of its previous slug on a rename); set-wise jobs (sweeps, bulk
 resolutions, imports) bump the generation. A cached visit is one Redis round trip
 (a pipeline reading the generation, the version and the page, and counting the
 view) and no database query; the stamp is checked here rather than in a Lua
-script, which cost Redis 66 µs a call copying the page against 2 µs a command. Pages also expire after PAGE_CACHE_SECONDS, because "open now"
-and "verified N days ago" change with the clock. The CSRF token is stored as a
-placeholder and filled in per visitor.
+script, which cost Redis 66 µs a call copying the page against 2 µs a command.
+Pages also expire after PAGE_CACHE_SECONDS, because "open now" and "verified N
+days ago" change with the clock. The CSRF token is stored as a placeholder and
+filled in per visitor.
 
 The home page, which lists the most viewed companies, is kept under the generation
 and a home version that any company change and every flush of view counts bump.
