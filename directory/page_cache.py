@@ -115,21 +115,19 @@ def with_csrf_token(html, token):
     return html.replace(CSRF_PLACEHOLDER.encode(), token.encode())
 
 
-def _bump(key):
+def _bump(*keys):
+    """Increments each key, in one round trip."""
     redis_client = client()
     if redis_client is not None:
-        _safe(redis_client.incr, key)
+        pipeline = redis_client.pipeline(transaction=False)
+        for key in keys:
+            pipeline.incr(key)
+        _safe(pipeline.execute)
 
 
-def invalidate_company(company_id, *slugs):
-    from .models import Company
-
-    if client() is None:
-        return
-    slugs = set(slugs) | set(Company.objects.filter(pk=company_id).values_list("slug", flat=True))
-    for slug in slugs:
-        _bump(_version_key(slug))
-    invalidate_home()  # the company may be among the most viewed there
+def invalidate_company(slugs):
+    """Drops the pages of a company known by `slugs`, and the home page, where it may be listed."""
+    _bump(*(_version_key(slug) for slug in slugs), HOME_VERSION_KEY)
 
 
 def home_key():
@@ -151,16 +149,18 @@ def invalidate_all():
     _bump(GENERATION_KEY)
 
 
-def _company_of(instance):
-    """(company id, known slugs) of the page showing `instance`: a company, channel, guide, report or flag."""
+def _slugs_of(instance):
+    """The slugs of the page showing `instance` (a company, channel, guide, report or flag)."""
     from .models import Company
 
     if isinstance(instance, Company):
-        return instance.pk, {instance.slug, getattr(instance, "_slug_before_save", None)} - {None}
+        return {instance.slug, getattr(instance, "_slug_before_save", None)} - {None}
     if hasattr(instance, "company_id"):
-        return instance.company_id, set()
-    owner = getattr(instance, "channel", None) or getattr(instance, "guide", None)
-    return (owner.company_id, set()) if owner else (None, set())
+        company_id = instance.company_id
+    else:
+        owner = getattr(instance, "channel", None) or getattr(instance, "guide", None)
+        company_id = owner.company_id if owner else None
+    return set(Company.objects.filter(pk=company_id).values_list("slug", flat=True)) if company_id else set()
 
 
 def _remember_slug_before_save(sender, instance, **kwargs):
@@ -171,12 +171,14 @@ def _remember_slug_before_save(sender, instance, **kwargs):
 
 
 def _on_change(sender, instance, **kwargs):
-    company_id, slugs = _company_of(instance)
-    if company_id and client() is not None:
+    if client() is None:
+        return
+    slugs = _slugs_of(instance)
+    if slugs:
         # Now, and again once the change is committed: a page rendered from the
         # old rows between the two would otherwise be stored under the new stamp.
-        invalidate_company(company_id, *slugs)
-        transaction.on_commit(lambda: invalidate_company(company_id, *slugs))
+        invalidate_company(slugs)
+        transaction.on_commit(lambda: invalidate_company(slugs))
 
 
 def _on_category_change(sender, **kwargs):
