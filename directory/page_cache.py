@@ -3,8 +3,8 @@
 A page is stored under its slug, prefixed with the stamp it was rendered at: the
 directory-wide generation and the slug's version. Saving or deleting the company,
 one of its channels, guides, reports or flags bumps the version of the company's
-slug (and of its previous slug on a rename); set-wise jobs (sweeps, bulk
-resolutions, imports) bump the generation. A cached visit is one Redis round trip
+slug (and of its previous slug on a rename), row by row, imports included;
+set-wise jobs (sweeps, bulk resolutions) bump the generation. A cached visit is one Redis round trip
 (a pipeline reading the generation, the version and the page, and counting the
 view) and no database query; the stamp is checked here rather than in a Lua
 script, which cost Redis 66 µs a call copying the page against 2 µs a command.
