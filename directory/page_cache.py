@@ -6,11 +6,11 @@ one of its channels, guides, reports or flags bumps the version of the company's
 slug (and of its previous slug on a rename), row by row, imports included;
 set-wise jobs (sweeps, bulk resolutions) bump the generation. A cached visit is
 one Redis round trip (a pipeline reading the generation, the version and the
-page, and counting the view) and no database query; the stamp is checked here rather than in a Lua
-script, which cost Redis 66 µs a call copying the page against 2 µs a command.
-Pages also expire after PAGE_CACHE_SECONDS, because "open now" and "verified N
-days ago" change with the clock. The CSRF token is stored as a placeholder and
-filled in per visitor.
+page, and counting the view) and no database query; the stamp is checked here
+rather than in a Lua script, which cost Redis 66 µs a call copying the page
+against 2 µs a command. Pages also expire after PAGE_CACHE_SECONDS, because "open
+now" and "verified N days ago" change with the clock. The CSRF token is stored as
+a placeholder and filled in per visitor.
 
 The home page, which lists the most viewed companies, is kept under the generation
 and a home version that any company change and every flush of view counts bump.
