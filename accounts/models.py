@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from directory.models import TimeStamped
+from core.models import TimeStamped
 
 
 class Profile(TimeStamped):
@@ -34,15 +34,6 @@ def can_publish(user):
         return True
     profile = getattr(user, "profile", None)
     return profile is not None and profile.role == Profile.Role.TRUSTED
-
-
-def promote_if_earned(user):
-    """Makes an editor trusted once enough of their edits were accepted by someone else."""
-    from guides.models import GuideRevision
-
-    accepted = GuideRevision.objects.filter(author=user, status="approved").exclude(reviewed_by=user).count()
-    if accepted >= settings.TRUSTED_EDITOR_THRESHOLD:
-        Profile.objects.filter(user=user, role=Profile.Role.EDITOR).update(role=Profile.Role.TRUSTED)
 
 
 class RateCounter(models.Model):

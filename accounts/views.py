@@ -5,10 +5,10 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from directory.visitors import ip_hash
-from gethelp.ratelimit import too_many
+from core.visitors import ip_hash
 
 from .forms import SignupForm
+from .ratelimit import too_many
 
 
 @require_http_methods(["GET", "POST"])

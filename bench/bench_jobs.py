@@ -30,8 +30,9 @@ def main():
     from django.core.management import call_command
     from django.utils import timezone
 
-    from directory import sweeps
-    from directory.models import ChannelReport, Company, ContactChannel, Flag
+    from directory.models import Company, ContactChannel
+    from freshness import sweeps
+    from freshness.models import ChannelReport, Flag
 
     Flag.objects.all().delete()
     now = timezone.now()

@@ -19,7 +19,8 @@ def main():
     from django.db.models import Count, Q
     from django.utils import timezone
 
-    from directory.models import Category, ChannelReport, Company, ContactChannel, Flag
+    from directory.models import Category, Company, ContactChannel
+    from freshness.models import ChannelReport, Flag
 
     company = Company.objects.order_by("-view_count").first()
     since = timezone.now() - timedelta(days=settings.FEEDBACK_WINDOW_DAYS)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Category, ChannelReport, Company, CompanySuggestion, ContactChannel, Flag, LinkCheck
+from .models import Category, Company, CompanySuggestion, ContactChannel
 
 
 @admin.register(Category)
@@ -60,15 +60,6 @@ class ContactChannelAdmin(admin.ModelAdmin):
     raw_id_fields = ["company"]
     date_hierarchy = "last_verified_at"
 
-    def save_model(self, request, obj, form, change):
-        """Saving a channel opened from the review queue ("Edit") resolves that flag as updated."""
-        super().save_model(request, obj, form, change)
-        flag_id = request.GET.get("flag", "")
-        if change and flag_id.isdigit():
-            Flag.objects.filter(pk=int(flag_id), channel=obj).resolve(
-                Flag.Status.UPDATED, request.user, "edited"
-            )
-
 
 @admin.register(CompanySuggestion)
 class CompanySuggestionAdmin(admin.ModelAdmin):
@@ -76,27 +67,3 @@ class CompanySuggestionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["name", "website", "details"]
     readonly_fields = ["ip_hash"]
-
-
-@admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "reason", "status", "created", "resolved_by", "resolved_at"]
-    list_filter = ["status", "reason"]
-    search_fields = ["channel__company__name", "guide__title", "note"]
-    raw_id_fields = ["channel", "guide", "resolved_by"]
-
-
-@admin.register(ChannelReport)
-class ChannelReportAdmin(admin.ModelAdmin):
-    list_display = ["channel", "worked", "reason", "minutes_waited", "day"]
-    list_filter = ["worked", "reason", "day"]
-    search_fields = ["channel__company__name", "channel__value"]
-    raw_id_fields = ["channel"]
-
-
-@admin.register(LinkCheck)
-class LinkCheckAdmin(admin.ModelAdmin):
-    list_display = ["channel", "checked_at", "ok", "status_code", "error"]
-    list_filter = ["ok"]
-    search_fields = ["channel__value", "final_url", "error"]
-    raw_id_fields = ["channel"]

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import ChannelReport, CompanySuggestion
+from .models import CompanySuggestion
 
 
 class CompanySuggestionForm(forms.ModelForm):
@@ -21,20 +21,3 @@ class CompanySuggestionForm(forms.ModelForm):
 
     def is_spam(self):
         return bool(self.cleaned_data.get("nickname"))
-
-
-class ReportForm(forms.Form):
-    worked = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.HiddenInput)
-    reason = forms.ChoiceField(
-        choices=[("", "Choose a reason (optional)"), *ChannelReport.Reason.choices],
-        required=False,
-        label="What went wrong?",
-    )
-    minutes_waited = forms.IntegerField(
-        required=False, min_value=0, max_value=1440, label="Minutes waited (optional)",
-        error_messages={"max_value": "That is more than a day; enter the minutes you waited, up to 1440."},
-    )  # fmt: skip
-
-    @property
-    def worked_value(self):
-        return self.cleaned_data["worked"] == "yes"

@@ -22,6 +22,8 @@ from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from core.batching import batch
+
 from .models import Category, Company, ContactChannel
 
 COMPANY_FIELDS = [
@@ -177,9 +179,7 @@ class Importer:
         self._categories = {}
 
     def run(self, rows, progress=None):
-        from search.signals import batched
-
-        with batched():
+        with batch():  # what reacts per saved row (the search index) does so once, at the end
             return self._run(rows, progress)
 
     def _run(self, rows, progress):

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import Count, Prefetch
 
+from .signals import channels_changed
+
 
 class CategoryQuerySet(models.QuerySet):
     def with_company_counts(self):
@@ -11,32 +13,30 @@ class CompanyQuerySet(models.QuerySet):
     def most_viewed(self):
         return self.select_related("category").order_by("-view_count", "name")
 
-    def for_page(self):
-        """Everything the company page shows, in a fixed number of queries."""
-        from guides.models import Guide
-
-        from .models import ContactChannel
-
-        return self.select_related("category").prefetch_related(
-            Prefetch(
-                "channels",
-                queryset=ContactChannel.objects.active().order_by("human_rank", "id"),
-            ),
-            Prefetch("guides", queryset=Guide.objects.published().order_by("kind", "title")),
-        )
-
     def with_best_channel(self):
-        """Adds the active channels so `best_channel` needs no further query."""
+        """Adds the active channels, best first, so `best_channel` needs no further query."""
         from .models import ContactChannel
 
         return self.select_related("category").prefetch_related(
-            Prefetch(
-                "channels",
-                queryset=ContactChannel.objects.active().order_by("human_rank", "id"),
-            )
+            Prefetch("channels", queryset=ContactChannel.objects.active().order_by("human_rank", "id"))
         )
 
 
 class ContactChannelQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status="active")
+
+    def reverify(self, now):
+        """Marks these channels as verified at `now`; sends channels_changed."""
+        return self._changed(last_verified_at=now, modified=now)
+
+    def retire(self, now):
+        """Retires these channels (a retired channel is never primary); sends channels_changed."""
+        return self._changed(status="retired", is_primary=False, modified=now)
+
+    def _changed(self, **values):
+        company_ids = set(self.values_list("company_id", flat=True))
+        count = self.update(**values)
+        if company_ids:
+            channels_changed.send(sender=self.model, company_ids=company_ids)
+        return count

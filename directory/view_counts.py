@@ -1,7 +1,7 @@
 """Company page views, which rank the home page and the review queue.
 
 With Redis a view is one HINCRBY on a hash of slugs (a cached page counts its view
-in the same round trip that fetches it, see page_cache.get_page), and a periodic job adds
+in the same round trip that fetches it, see gethelp/page_cache.py), and a periodic job adds
 the counts to Company.view_count, a batch of companies per statement, so a page
 view never waits for a database commit. In the embedded default, or while Redis is
 down, a view is a single UPDATE.
@@ -13,9 +13,10 @@ import redis
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 
-from gethelp.redis_client import client
+from core.redis_client import client
 
 from .models import Company
+from .signals import page_views_added
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "gethelp:page-views:pending"
@@ -46,6 +47,8 @@ def forget(slug):
 def flush(batch_size=1000):
     """Adds the views counted in Redis to the companies; returns how many slugs got views.
 
+    Sends page_views_added when some did: the most viewed may have changed places.
+
     The counts move to a second key first, so views arriving meanwhile wait for the
     next run. A run that died before applying them leaves that key behind, and the
     next run applies it first; one that died after committing would count them twice,
@@ -69,4 +72,6 @@ def flush(batch_size=1000):
                 view_count=F("view_count") + views
             )
     redis_client.delete(FLUSHING_KEY)
+    if counts:
+        page_views_added.send(sender=Company, companies=len(counts))
     return len(counts)

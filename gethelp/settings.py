@@ -58,10 +58,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "haystack",
+    # Layers, lowest first: an app imports only apps listed before it (README, Architecture).
+    "core",
+    "accounts",
     "directory",
     "guides",
+    "freshness",
     "search",
-    "accounts",
+    "gethelp",
 ]
 
 MIDDLEWARE = [
@@ -138,11 +142,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
     "every-day-flag-stale-channels": {
-        "task": "directory.tasks.flag_stale_entries",
+        "task": "freshness.tasks.flag_stale_entries",
         "schedule": envint("FLAG_STALE_EVERY_SECONDS", 24 * 3600),
     },
     "every-hour-check-links": {
-        "task": "directory.tasks.check_links",
+        "task": "freshness.tasks.check_links",
         "schedule": envint("CHECK_LINKS_EVERY_SECONDS", 3600),
     },
     "every-minute-add-counted-page-views": {
@@ -182,9 +186,9 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 # update_index/rebuild_index commit once per batch, and each Whoosh commit may merge
 # segments: big batches keep a full rebuild from merging the same data over and over.
 HAYSTACK_BATCH_SIZE = envint("SEARCH_BATCH_SIZE", 10000)
-# Web processes never write the index: changes are queued (search/signals.py) and
+# Web processes never write the index: changes are queued (search/receivers.py) and
 # applied by the `search` queue, served by one worker at concurrency 1.
-HAYSTACK_SIGNAL_PROCESSOR = "search.signals.QueuedSignalProcessor"
+HAYSTACK_SIGNAL_PROCESSOR = "search.receivers.QueuedSignalProcessor"
 CELERY_TASK_ROUTES = {"search.tasks.*": {"queue": "search"}}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -246,11 +250,11 @@ BENCH_VIEWS = envbool("BENCH_VIEWS", "False")
 
 # Product settings.
 COMPANIES_PER_PAGE = 30
-# Rendered company pages for anonymous visitors (directory/page_cache.py).
+# Rendered company pages for anonymous visitors (gethelp/page_cache.py).
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60)
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "directory:home"
-LOGOUT_REDIRECT_URL = "directory:home"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 # An editor becomes trusted (publishes without review) after this many accepted edits.
 TRUSTED_EDITOR_THRESHOLD = envint("TRUSTED_EDITOR_THRESHOLD", 5)
 # Guide edits: (per person, per address, window in seconds).

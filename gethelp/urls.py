@@ -3,22 +3,25 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from directory import views as directory_views
-from directory.sitemaps import CategorySitemap, CompanySitemap
-
 from . import views
+from .sitemaps import CategorySitemap, CompanySitemap
 
 sitemaps = {"companies": CompanySitemap, "categories": CategorySitemap}
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("companies/", views.company_index, name="company_index"),
+    path("companies/<slug:slug>/", views.company_detail, name="company"),
+    path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("", include("directory.urls")),
+    path("", include("freshness.urls")),
     path("", include("guides.urls")),
     path("search/", include("search.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
-    path("robots.txt", directory_views.robots_txt, name="robots_txt"),
-    path("healthz", directory_views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("healthz", views.healthz, name="healthz"),
 ]
 
 if settings.BENCH_VIEWS:

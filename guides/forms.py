@@ -147,3 +147,11 @@ class CorrectionForm(forms.Form):
 
     def is_spam(self):
         return bool(self.cleaned_data.get("nickname"))
+
+    def open_flag(self):
+        """The open review-queue flag this correction answers, when it is one of the chosen channel's."""
+        flag_id, channel_id = (str(self[name].value() or "") for name in ("flag", "channel"))
+        if not all(value.isdecimal() and len(value) < 19 for value in (flag_id, channel_id)):
+            return None
+        channel = self.fields["channel"].queryset.filter(pk=int(channel_id)).first()
+        return channel.flags.filter(pk=int(flag_id), status="open").first() if channel else None

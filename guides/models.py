@@ -3,9 +3,12 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from directory.models import Company, ContactChannel, TimeStamped
+from accounts.models import Profile
+from core.models import TimeStamped
+from directory.models import Company, ContactChannel
 
 from .querysets import GuideQuerySet
+from .signals import correction_applied
 
 
 class GuideKind(models.TextChoices):
@@ -185,6 +188,13 @@ class GuideRevision(models.Model):
         }
 
 
+def promote_if_earned(user):
+    """Makes an editor trusted once enough of their edits were accepted by someone else."""
+    accepted = GuideRevision.objects.filter(author=user, status="approved").exclude(reviewed_by=user).count()
+    if accepted >= settings.TRUSTED_EDITOR_THRESHOLD:
+        Profile.objects.filter(user=user, role=Profile.Role.EDITOR).update(role=Profile.Role.TRUSTED)
+
+
 class ChannelCorrection(TimeStamped):
     """A proposed change to a company's channels, applied atomically once approved."""
 
@@ -255,8 +265,6 @@ class ChannelCorrection(TimeStamped):
         """Applies the correction in one transaction; returns False if someone else reviewed it first."""
         from django.utils import timezone
 
-        from directory.models import Flag
-
         with transaction.atomic():
             claimed = ChannelCorrection.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
                 status=self.Status.APPROVED, reviewed_by=reviewer, reviewed_at=timezone.now()
@@ -280,9 +288,7 @@ class ChannelCorrection(TimeStamped):
                 changes=ChannelChange.difference(before, ChannelChange.snapshot(channel)),
                 summary=self.reason[:200] or self.get_action_display(),
             )
-            if self.flag_id:
-                status = Flag.Status.RETIRED if self.action == self.Action.RETIRE else Flag.Status.UPDATED
-                Flag.objects.filter(pk=self.flag_id).resolve(status, reviewer, "corrected")
+            correction_applied.send(sender=ChannelCorrection, correction=self, reviewer=reviewer)
         return True
 
     def reject(self, reviewer):

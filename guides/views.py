@@ -7,14 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import can_publish, promote_if_earned
-from directory.models import Company, ContactChannel, Flag
-from directory.visitors import ip_hash
-from gethelp.ratelimit import too_many
+from accounts.models import can_publish
+from accounts.ratelimit import too_many
+from core.visitors import ip_hash
+from directory.models import Company, ContactChannel
 
 from .diff import word_diff
 from .forms import CorrectionForm, GuideEditForm, NewGuideForm
-from .models import ChannelCorrection, EditConflict, Guide, GuideRevision
+from .models import ChannelCorrection, EditConflict, Guide, GuideRevision, promote_if_earned
 from .rendering import render_markdown
 
 
@@ -263,16 +263,17 @@ def suggest_correction(request, company_slug):
                 correction.apply(request.user)
                 messages.success(request, "Correction applied. Thank you!")
                 if data.get("flag"):
-                    return redirect("directory:review_queue")
+                    return redirect("freshness:review_queue")
             else:
                 messages.success(
                     request, "Thank you! A trusted editor will check your correction before it appears."
                 )
             return redirect(company)
-    flag = None
-    if form["flag"].value() and str(form["flag"].value()).isdigit():
-        flag = Flag.objects.filter(pk=int(form["flag"].value()), status="open").first()
-    return render(request, "guides/suggest_correction.html", {"form": form, "company": company, "flag": flag})
+    return render(
+        request,
+        "guides/suggest_correction.html",
+        {"form": form, "company": company, "flag": form.open_flag()},
+    )
 
 
 @require_GET

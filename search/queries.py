@@ -10,18 +10,17 @@ Only the plain SearchQuerySet API is used, so another Haystack engine
 (Elasticsearch, OpenSearch) works without changes here.
 """
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.cache import cache
 from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
-from directory import page_cache
+from core.caching import cached
 from directory.models import Company
-from directory.search_indexes import deletions, squash
+
+from .generation import cache_key
+from .search_indexes import deletions, squash
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -79,8 +78,8 @@ def split_task(terms):
     return task, rest
 
 
-def companies(category=""):
-    """Company documents. Every tier queries fields only companies have (name, aliases,
+def company_documents(category=""):
+    """Company documents in the index. Every tier queries fields only companies have (name, aliases,
     about, keys, name_auto), so no model filter is needed: Haystack's Whoosh backend
     runs .models() as a second, unlimited search that visits every document."""
     sqs = SearchQuerySet()
@@ -102,7 +101,7 @@ def search_companies(raw_query, category=""):
     outcome.task, name_terms = split_task(terms)
     outcome.terms = name_terms or terms
     name = " ".join(outcome.terms)
-    base = companies(category)
+    base = company_documents(category)
 
     exact = _pks(base.filter(keys=Exact(squash(name))))
     words = _pks(base.filter(SQ(name=name) | SQ(aliases=name) | SQ(about=name)))
@@ -138,43 +137,15 @@ def fuzzy_filter(terms):
     return query
 
 
-SEARCH_GENERATION_KEY = "search:generation"
-
-
-def cache_key(kind, *parts):
-    """A cache key for `parts` in the index's current generation, or None: nothing is cached.
-
-    Every index write (search/tasks.py) starts a new generation, so whatever was
-    cached from the index before is never read again. Only with Redis: the
-    embedded default's in-process cache would miss another process's index writes.
-    """
-    if not settings.REDIS_URL:
-        return None
-    try:
-        generation = cache.get(SEARCH_GENERATION_KEY, 0)
-    except Exception:  # the cache is an optimisation; Redis being down must not stop search
-        return None
-    fingerprint = hashlib.sha256("\x00".join(str(part) for part in parts).encode()).hexdigest()
-    return f"search:{kind}:{generation}:{fingerprint}"
-
-
 def search_companies_cached(raw_query, category=""):
     """search_companies() through the cache, until the index changes."""
     key = cache_key("results", category, clean_query(raw_query), bool((raw_query or "").strip()))
-    return page_cache.cached(key, 300, lambda: search_companies(raw_query, category))
+    return cached(key, 300, lambda: search_companies(raw_query, category))
 
 
 def suggest_cached(raw_query):
     """suggest() through the cache, until the index changes (suggestions come from the index alone)."""
-    return page_cache.cached(cache_key("suggest", clean_query(raw_query)), 300, lambda: suggest(raw_query))
-
-
-def index_changed():
-    try:
-        if not cache.add(SEARCH_GENERATION_KEY, 1, None):
-            cache.incr(SEARCH_GENERATION_KEY)
-    except Exception:
-        pass
+    return cached(cache_key("suggest", clean_query(raw_query)), 300, lambda: suggest(raw_query))
 
 
 def _merge(first, second):
@@ -203,7 +174,7 @@ def suggest(raw_query, limit=8):
     query = clean_query(raw_query)
     if len(query.replace(" ", "")) < 2:
         return []
-    base = companies()
+    base = company_documents()
     results = _first_results(
         [base.filter(keys=Exact(squash(query))), base.autocomplete(name_auto=query)], limit
     )

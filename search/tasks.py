@@ -5,7 +5,9 @@ from django.apps import apps
 from haystack import connections
 from haystack.exceptions import NotHandled
 
-from .queries import index_changed
+from directory.models import Company
+
+from .generation import index_changed
 from .whoosh_backend import LockError
 
 log = logging.getLogger(__name__)
@@ -21,7 +23,7 @@ def index_for(model):
 def apply_index_change(label, pk, action):
     """Applies one queued index change on the `search` queue.
 
-    Enqueued by search.signals.QueuedSignalProcessor after each commit. An update
+    Enqueued by search.receivers.QueuedSignalProcessor after each commit. An update
     re-reads the row, so a change that arrives late still writes the current state,
     and an update for a row deleted since becomes a delete.
     """
@@ -47,8 +49,6 @@ def reindex_companies(pks):
     Enqueued when a category changes and by jobs that change rows with
     QuerySet.update(), which sends no signal.
     """
-    from directory.models import Company
-
     index = index_for(Company)
     found = list(index.index_queryset().filter(pk__in=pks))
     if found:

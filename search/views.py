@@ -5,10 +5,11 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from directory import page_cache
+from core.caching import cached_response, shared_page
 from directory.models import Category
 
-from .queries import cache_key, load_companies, search_companies_cached, suggest_cached, task_answer
+from .generation import cache_key
+from .queries import load_companies, search_companies_cached, suggest_cached, task_answer
 
 log = logging.getLogger(__name__)
 RESULTS_PER_PAGE = 20
@@ -20,12 +21,8 @@ def search(request):
     category = request.GET.get("category", "")
     page_number = request.GET.get("page", "")
     # The page shows what was typed, so the key holds the text itself, not the cleaned query.
-    key = (
-        cache_key("page", raw.strip()[:200], category, page_number[:20])
-        if page_cache.shared_page(request)
-        else None
-    )
-    return page_cache.cached_response(key, lambda: render_results(request, raw, category, page_number))
+    key = cache_key("page", raw.strip()[:200], category, page_number[:20]) if shared_page(request) else None
+    return cached_response(key, lambda: render_results(request, raw, category, page_number))
 
 
 def render_results(request, raw, category, page_number):

@@ -65,7 +65,7 @@ def make_guide(company=None, **kwargs):
 
 
 def make_report(channel, worked=True, visitor=None, day=None, **kwargs):
-    from directory.models import ChannelReport
+    from freshness.models import ChannelReport
 
     n = next(_seq)
     return ChannelReport.objects.create(

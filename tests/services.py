@@ -6,6 +6,7 @@ and in-process tasks and says so in its header.
 """
 
 import os
+import secrets
 import tempfile
 
 import pytest
@@ -37,6 +38,12 @@ def redis_reachable(url):
     return ""
 
 
+def unique_database(url):
+    """The URL with a database name of its own, so two runs against one server never share a test database."""
+    base, _, name = url.rpartition("/")
+    return f"{base}/{name}_{os.getpid()}_{secrets.token_hex(3)}"
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args):
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -53,7 +60,7 @@ def pytest_load_initial_conftests(early_config, parser, args):
     os.environ.pop("REDIS_URL", None)
     os.environ.pop("CELERY_BROKER_URL", None)
 
-    database_url = os.environ.get("TEST_DATABASE_URL", POSTGRES_URL)
+    database_url = unique_database(os.environ.get("TEST_DATABASE_URL", POSTGRES_URL))
     problem = postgres_reachable(database_url)
     if not problem:
         os.environ["DATABASE_URL"] = database_url

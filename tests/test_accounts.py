@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 
-from accounts.models import Profile, can_publish, promote_if_earned
+from accounts.models import Profile, can_publish
+from guides.models import promote_if_earned
 from tests.factories import make_published_guide, make_staff, make_user
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from directory.models import ChannelReport, ContactChannel, Flag
+from directory.models import ContactChannel
+from freshness.models import ChannelReport, Flag
 from tests.factories import make_category, make_channel, make_company, make_report, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

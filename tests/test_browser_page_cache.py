@@ -4,8 +4,8 @@ from unittest import mock
 
 import pytest
 
-from directory import views
-from directory.models import ChannelReport
+from freshness.models import ChannelReport
+from gethelp import views
 from tests.factories import make_category, make_channel, make_company, make_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,7 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from directory import view_counts
-from directory.models import Company, Flag
+from directory.models import Company
+from freshness.models import Flag
 from tests.factories import make_channel
 from tests.test_search_worker import ROOT, service_env, wait_until
 

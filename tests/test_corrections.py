@@ -1,7 +1,8 @@
 import pytest
 from django.test import Client
 
-from directory.models import ContactChannel, Flag
+from directory.models import ContactChannel
+from freshness.models import Flag
 from guides.corrections import format_hours, parse_hours, parse_steps
 from guides.models import ChannelChange, ChannelCorrection
 from tests.factories import make_channel, make_company, make_staff, make_user

@@ -3,8 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from directory.feedback import ChannelSummary, summaries_for, wait_by_hour
-from directory.models import ChannelReport, wilson_lower_bound
+from freshness.feedback import ChannelSummary, summaries_for, wait_by_hour
+from freshness.models import ChannelReport, wilson_lower_bound
 from tests.factories import make_channel, make_company, make_report
 
 pytestmark = pytest.mark.django_db

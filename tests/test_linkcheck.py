@@ -6,9 +6,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
-from directory import sweeps
-from directory.linkcheck import check_url
-from directory.models import Flag, LinkCheck
+from freshness import sweeps
+from freshness.linkcheck import check_url
+from freshness.models import Flag, LinkCheck
 from tests.factories import make_channel, make_company
 
 

@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from directory import sweeps
-from directory.models import Flag
+from freshness import sweeps
+from freshness.models import Flag
 from tests.factories import make_channel, make_company, make_report, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -139,12 +139,12 @@ def test_a_changed_channel_shows_in_cached_search_results(
 
 
 def test_a_search_page_rendered_while_the_index_changed_is_not_served(redis_settings):
-    from directory import page_cache
-    from search import queries
+    from core import caching
+    from search import generation
 
-    key = queries.cache_key("page", "zephyr", "", "")  # read before rendering...
-    queries.index_changed()  # ...while the index changes
-    page_cache.cached_response(key, lambda: HttpResponse("<p>results from before the change</p>"))
+    key = generation.cache_key("page", "zephyr", "", "")  # read before rendering...
+    generation.index_changed()  # ...while the index changes
+    caching.cached_response(key, lambda: HttpResponse("<p>results from before the change</p>"))
     assert "results from before the change" not in get(Client(), "/search/?q=zephyr")[0]
 
 
@@ -224,7 +224,7 @@ def test_renaming_a_category_drops_cached_pages(company):
 
 
 def test_a_page_rendered_while_the_company_changed_is_not_served(company):
-    from directory import page_cache
+    from gethelp import page_cache
 
     stamp, cached = page_cache.get_page("acme")  # a visit reads the stamp, then renders the old rows...
     assert cached is None
@@ -240,7 +240,7 @@ def test_a_cached_visit_is_one_redis_round_trip(company):
 
     from redis.client import Pipeline
 
-    from gethelp.redis_client import client
+    from core.redis_client import client
 
     get(Client())
     with (

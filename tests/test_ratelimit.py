@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from gethelp.ratelimit import too_many
+from accounts.ratelimit import too_many
 
 NOW = 1_800_000_000
 

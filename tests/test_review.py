@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from directory.models import ContactChannel, Flag
+from directory.models import ContactChannel
+from freshness.models import Flag
 from tests.factories import make_category, make_channel, make_company, make_guide, make_staff
 
 pytestmark = pytest.mark.django_db

@@ -227,7 +227,7 @@ def test_a_page_of_results_never_counts_every_match(directory, monkeypatch):
     monkeypatch.setattr(Results, "__len__", count_everything)
     outcome = queries.search_companies("northwind")
     assert outcome.pks[0] == directory["northwind"].pk
-    assert len(queries.companies()[:1]) == 1
+    assert len(queries.company_documents()[:1]) == 1
 
 
 def test_the_results_page_runs_the_same_queries_for_two_or_twenty_companies():

@@ -6,8 +6,10 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from directory import sweeps
-from directory.models import ContactChannel, Flag
+from core.locks import SweepRunning, sweep_lock
+from directory.models import ContactChannel
+from freshness import sweeps
+from freshness.models import Flag
 from tests.factories import make_channel, make_company, make_guide, make_report
 
 pytestmark = pytest.mark.django_db
@@ -120,8 +122,8 @@ def test_flag_stale_command_runs_every_sweep_with_the_same_code(capsys):
 
 
 def test_a_sweep_already_running_is_not_started_twice():
-    with sweeps.sweep_lock("all"):
-        with pytest.raises(sweeps.SweepRunning):
+    with sweep_lock("all"):
+        with pytest.raises(SweepRunning):
             sweeps.run_all(NOW, links=False)
     assert sweeps.run_all(NOW, links=False) == {"aged": 0, "feedback": 0, "guides": 0}
 

@@ -1,0 +1,15 @@
+"""What the directory announces to the apps above it. Imports nothing but django.dispatch.
+
+Sent as soon as the rows have changed, inside the writer's transaction; a receiver
+that acts outside the database (a cache, the search index) defers to the commit.
+"""
+
+from django.dispatch import Signal
+
+# Channels were changed set-wise (QuerySet.update(), no post_save): re-verified or retired.
+# Keyword arguments: company_ids, the companies of those channels.
+channels_changed = Signal()
+
+# Page views were added to Company.view_count set-wise (no post_save is sent).
+# Keyword arguments: companies, the number of companies that got views.
+page_views_added = Signal()

@@ -1,0 +1,202 @@
+"""Consumers' "did this work?" reports: recording them and summarising them for the page."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, Q
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.utils import timezone
+
+from core.visitors import ip_hash
+
+from .models import ChannelReport, Flag
+
+VISITOR_COOKIE = "gh_visitor"
+VISITOR_COOKIE_SALT = "gethelp.visitor"
+
+
+def visitor_id(request):
+    """The visitor's random id from its signed cookie, or a new one (to be set on the response)."""
+    value = request.get_signed_cookie(VISITOR_COOKIE, default=None, salt=VISITOR_COOKIE_SALT)
+    return value or secrets.token_urlsafe(16)
+
+
+def remember_visitor(response, visitor):
+    response.set_signed_cookie(
+        VISITOR_COOKIE,
+        visitor,
+        salt=VISITOR_COOKIE_SALT,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=not settings.DEBUG,
+    )
+
+
+class AlreadyReported(Exception):
+    pass
+
+
+class TooManyReports(Exception):
+    pass
+
+
+def record_report(request, channel, visitor, worked, reason="", minutes_waited=None, now=None):
+    """Saves one report; one per visitor, channel and day, and a few per address.
+
+    The unique constraint decides a race between two submissions of the same
+    visitor, so the count stays right without a lock.
+    """
+    now = now or timezone.now()
+    day = now.date()
+    address = ip_hash(request)
+    same_address = ChannelReport.objects.filter(channel=channel, day=day, ip_hash=address).count()
+    if same_address >= settings.REPORTS_PER_IP_PER_CHANNEL_PER_DAY:
+        raise TooManyReports
+    try:
+        with transaction.atomic():
+            return ChannelReport.objects.create(
+                channel=channel,
+                worked=worked,
+                reason="" if worked else reason,
+                minutes_waited=minutes_waited,
+                day=day,
+                visitor=hashlib.sha256(visitor.encode()).hexdigest(),
+                ip_hash=address,
+            )
+    except IntegrityError:
+        raise AlreadyReported from None
+
+
+@dataclass
+class ChannelSummary:
+    reports: int
+    reached: int
+    typical_wait: int | None
+
+    @property
+    def enough(self):
+        return self.reports >= settings.FEEDBACK_MIN_REPORTS_TO_SHOW
+
+    @property
+    def percent(self):
+        return round(100 * self.reached / self.reports) if self.reports else 0
+
+    def __str__(self):
+        if not self.reports:
+            return "No reports yet."
+        if not self.enough:
+            return f"Too few reports yet to say ({self.reports})."
+        text = f"{self.percent}% of {self.reports} people reached a human in the last {settings.FEEDBACK_WINDOW_DAYS} days"
+        if self.typical_wait is not None:
+            text += f", typical wait {self.typical_wait} min"
+        return text + "."
+
+
+def summaries_for(company, now=None):
+    """{channel id: ChannelSummary} for the company's channels, in one query."""
+    since = (now or timezone.now()) - timedelta(days=settings.FEEDBACK_WINDOW_DAYS)
+    rows = (
+        ChannelReport.objects.filter(channel__company=company, created__gte=since)
+        .values("channel_id")
+        .annotate(total=Count("id"), reached=Count("id", filter=Q(worked=True)), wait=Avg("minutes_waited"))
+    )
+    return {
+        r["channel_id"]: ChannelSummary(
+            r["total"], r["reached"], round(r["wait"]) if r["wait"] is not None else None
+        )
+        for r in rows
+    }
+
+
+def flagged_targets(company):
+    """(channel ids, guide ids) of the company with an open flag, in one query."""
+    # Ids from the already loaded channels and guides let PostgreSQL use the foreign-key
+    # indexes; joining through the company scanned every open flag (550 ms at 350,000).
+    channel_ids = [c.pk for c in company.active_channels]
+    guide_ids = [g.pk for g in company.guides.all()]
+    rows = Flag.objects.filter(
+        Q(channel_id__in=channel_ids) | Q(guide_id__in=guide_ids), status=Flag.Status.OPEN
+    ).values_list("channel_id", "guide_id")
+    return {c for c, _ in rows if c}, {g for _, g in rows if g}
+
+
+WEEKDAY_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def wait_by_hour(channel, now=None):
+    """{(weekday 0-6, hour): (average wait, reports)} in the channel's own time zone."""
+    since = (now or timezone.now()) - timedelta(days=settings.FEEDBACK_WINDOW_DAYS)
+    zone = ZoneInfo(channel.time_zone)
+    rows = (
+        ChannelReport.objects.filter(channel=channel, created__gte=since, minutes_waited__isnull=False)
+        .annotate(weekday=ExtractIsoWeekDay("created", tzinfo=zone), hour=ExtractHour("created", tzinfo=zone))
+        .values("weekday", "hour")
+        .annotate(wait=Avg("minutes_waited"), n=Count("id"))
+    )
+    return {(r["weekday"] - 1, r["hour"]): (r["wait"], r["n"]) for r in rows}
+
+
+def best_times(cells, limit=3):
+    """The hours with the shortest average wait, for the chart's text alternative."""
+    ranked = sorted(cells.items(), key=lambda item: (item[1][0], -item[1][1]))
+    return [
+        f"{WEEKDAY_LABELS[day]} {hour:02d}:00–{(hour + 1) % 24:02d}:00 ({round(wait)} min)"
+        for (day, hour), (wait, _) in ranked[:limit]
+    ]
+
+
+def wait_chart_svg(cells):
+    """A weekday × hour heat map of waits as SVG markup (server-rendered; no script)."""
+    from django.utils.html import format_html, format_html_join
+
+    if not cells:
+        return ""
+    cell, left, top = 14, 34, 16
+    longest = max(wait for wait, _ in cells.values()) or 1
+    rects = []
+    for (day, hour), (wait, count) in sorted(cells.items()):
+        shade = int(230 - 170 * (wait / longest))
+        rects.append(
+            (left + hour * cell, top + day * cell, cell - 2, cell - 2, f"rgb({shade},{shade + 15},255)",
+             f"{WEEKDAY_LABELS[day]} {hour:02d}:00: {round(wait)} min average from {count} report{'s' if count != 1 else ''}")
+        )  # fmt: skip
+    labels = format_html_join(
+        "",
+        '<text x="0" y="{}" font-size="10">{}</text>',
+        ((top + d * cell + 10, n) for d, n in enumerate(WEEKDAY_LABELS)),
+    )
+    hours = format_html_join(
+        "",
+        '<text x="{}" y="10" font-size="9">{}</text>',
+        ((left + h * cell, f"{h:02d}") for h in range(0, 24, 3)),
+    )
+    boxes = format_html_join(
+        "", '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>', rects
+    )
+    width, height = left + 24 * cell, top + 7 * cell
+    return format_html(
+        '<svg class="wait-chart" viewBox="0 0 {} {}" role="img" aria-labelledby="wait-chart-title">'
+        '<title id="wait-chart-title">Average wait by weekday and hour; darker means longer</title>{}{}{}</svg>',
+        width,
+        height,
+        labels,
+        hours,
+        boxes,
+    )
+
+
+def attach_freshness(company, now=None):
+    """Sets `summary` and `flagged` on the company's channels and `flagged` on its guides (two queries)."""
+    summaries = summaries_for(company, now)
+    flagged_channels, flagged_guides = flagged_targets(company)
+    for channel in company.active_channels:
+        channel.summary = summaries.get(channel.pk, ChannelSummary(0, 0, None))
+        channel.flagged = channel.pk in flagged_channels
+    for guide in company.guides.all():
+        guide.flagged = guide.pk in flagged_guides

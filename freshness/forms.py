@@ -1,0 +1,65 @@
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+
+from . import feedback
+from .models import ChannelReport
+from .querysets import RESOLUTIONS
+
+
+class ReportForm(forms.Form):
+    worked = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.HiddenInput)
+    reason = forms.ChoiceField(
+        choices=[("", "Choose a reason (optional)"), *ChannelReport.Reason.choices],
+        required=False,
+        label="What went wrong?",
+    )
+    minutes_waited = forms.IntegerField(
+        required=False, min_value=0, max_value=1440, label="Minutes waited (optional)",
+        error_messages={"max_value": "That is more than a day; enter the minutes you waited, up to 1440."},
+    )  # fmt: skip
+
+    @property
+    def worked_value(self):
+        return self.cleaned_data["worked"] == "yes"
+
+    def save(self, request, channel, visitor):
+        """Records the report; returns (message level, text) to tell the visitor."""
+        try:
+            feedback.record_report(
+                request,
+                channel,
+                visitor,
+                worked=self.worked_value,
+                reason=self.cleaned_data["reason"],
+                minutes_waited=self.cleaned_data["minutes_waited"],
+            )
+        except feedback.AlreadyReported:
+            return messages.INFO, "You already told us about this channel today. Thank you!"
+        except feedback.TooManyReports:
+            return messages.ERROR, "We have many reports from your network today; please try again tomorrow."
+        return messages.SUCCESS, "Thank you! Your report helps keep this page right."
+
+
+class ResolutionForm(forms.Form):
+    """A review-queue POST: one row's button (one="status:id" with note-<id>) or the ticked rows."""
+
+    one = forms.CharField(required=False)
+    action = forms.CharField(required=False)
+    bulk_note = forms.CharField(required=False, strip=False)
+    filters = forms.CharField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("one"):
+            status, _, flag_id = data["one"].partition(":")
+            ids, note = [flag_id], self.data.get(f"note-{flag_id}", "")
+        else:
+            status, ids, note = data.get("action", ""), self.data.getlist("ids"), data.get("bulk_note", "")
+        data["status"], data["note"] = status, note.strip()[:2000]
+        data["ids"] = [int(i) for i in ids if str(i).isdecimal()]
+        if status not in RESOLUTIONS or not data["ids"]:
+            raise ValidationError("Choose an action and at least one flag.")
+        if status == "dismissed" and not data["note"]:
+            raise ValidationError("Say why you dismiss it: the note is kept with the flag.")
+        return data

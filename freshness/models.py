@@ -1,0 +1,175 @@
+"""Freshness: what consumers report, what the checks found, and what is flagged for review."""
+
+import math
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from core.models import TimeStamped
+from directory.models import ContactChannel
+
+from .querysets import FlagQuerySet
+
+
+class ChannelReport(TimeStamped):
+    """One consumer's "did this work?" answer for a channel."""
+
+    class Reason(models.TextChoices):
+        WRONG_NUMBER = "wrong_number", "Wrong number or address"
+        NO_HUMAN = "no_human", "Never reached a human"
+        TOO_LONG = "too_long", "Waited too long"
+        CLOSED = "closed", "Closed when it should be open"
+        MOVED = "moved", "It has moved"
+
+    channel = models.ForeignKey(ContactChannel, on_delete=models.CASCADE, related_name="reports")
+    worked = models.BooleanField()
+    reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    minutes_waited = models.PositiveSmallIntegerField(null=True, blank=True)
+    day = models.DateField(help_text="The visitor's vote day: one vote per visitor, channel and day.")
+    visitor = models.CharField(max_length=64, help_text="Hash of the visitor's signed cookie.")
+    ip_hash = models.CharField(max_length=64)
+
+    class Meta:
+        db_table = "directory_channelreport"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "day", "visitor"], name="report_one_per_visitor_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=["", "wrong_number", "no_human", "too_long", "closed", "moved"]),
+                name="report_reason_valid",
+            ),
+            models.CheckConstraint(condition=Q(minutes_waited__lte=1440), name="report_wait_at_most_a_day"),
+        ]
+        indexes = [
+            # The company page and the feedback sweep read the recent reports of channels.
+            models.Index(fields=["channel", "created"], name="report_channel_recent"),
+        ]
+
+
+class LinkCheck(models.Model):
+    """The result of one HTTP check of a channel's address; kept as evidence."""
+
+    channel = models.ForeignKey(ContactChannel, on_delete=models.CASCADE, related_name="link_checks")
+    checked_at = models.DateTimeField()
+    ok = models.BooleanField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.URLField(max_length=1000, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        db_table = "directory_linkcheck"
+        indexes = [models.Index(fields=["channel", "-checked_at"], name="linkcheck_channel_latest")]
+
+    def __str__(self):
+        return f"{self.channel_id} at {self.checked_at:%Y-%m-%d %H:%M}: {'ok' if self.ok else self.error}"
+
+    def evidence(self):
+        return {
+            "checked_at": self.checked_at.isoformat(),
+            "status_code": self.status_code,
+            "final_url": self.final_url,
+            "error": self.error,
+        }
+
+
+class Flag(TimeStamped):
+    """Something that may be out of date, waiting for an admin to look at it."""
+
+    class Reason(models.TextChoices):
+        AGE = "age", "Not re-verified in time"
+        FEEDBACK = "feedback", "Consumers report it fails"
+        LINK = "link", "Link check failed twice"
+        CHANNEL_CHANGED = "channel_changed", "A channel it uses was flagged, changed or retired"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        VERIFIED = "verified", "Still correct"
+        UPDATED = "updated", "Updated"
+        RETIRED = "retired", "Retired"
+        DISMISSED = "dismissed", "Dismissed"
+
+    channel = models.ForeignKey(
+        ContactChannel, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    guide = models.ForeignKey(
+        "guides.Guide", null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    # The channel's or guide's company, copied so the review queue can walk the most
+    # viewed companies' open flags through an index instead of sorting every flag.
+    company = models.ForeignKey(
+        "directory.Company", on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    evidence = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        db_table = "directory_flag"
+        ordering = ["created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(channel__isnull=False) & Q(guide__isnull=True))
+                | (Q(channel__isnull=True) & Q(guide__isnull=False)),
+                name="flag_has_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=["age", "feedback", "link", "channel_changed"]),
+                name="flag_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "verified", "updated", "retired", "dismissed"]),
+                name="flag_status_valid",
+            ),
+            # Re-running a sweep never opens a second flag for the same thing.
+            models.UniqueConstraint(
+                fields=["channel", "reason"],
+                condition=Q(status="open"),
+                name="flag_one_open_per_channel_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["guide", "reason"], condition=Q(status="open"), name="flag_one_open_per_guide_reason"
+            ),
+        ]
+        indexes = [
+            # The review queue lists open flags; the company page looks up its channels' open flags.
+            models.Index(fields=["status", "reason"], name="flag_status_reason"),
+            models.Index(
+                fields=["company", "created", "id"], condition=Q(status="open"), name="flag_open_by_company"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.channel or self.guide}"
+
+    @property
+    def target(self):
+        return self.channel or self.guide
+
+    def save(self, *args, **kwargs):
+        if self.company_id is None and self.target is not None:
+            self.company_id = self.target.company_id
+        super().save(*args, **kwargs)
+
+
+def wilson_lower_bound(failures, total, z=1.96):
+    """Lower bound of the 95% Wilson score interval for the failure rate.
+
+    With few reports the bound stays low even when every report is a failure, so
+    two angry votes cannot flag a good number; with many it approaches the rate.
+    """
+    if total <= 0:
+        return 0.0
+    rate = failures / total
+    denominator = 1 + z * z / total
+    centre = rate + z * z / (2 * total)
+    margin = z * math.sqrt((rate * (1 - rate) + z * z / (4 * total)) / total)
+    return max(0.0, (centre - margin) / denominator)

@@ -1,0 +1,208 @@
+"""The sweeps that flag entries which may be out of date.
+
+Each sweep is set-wise: one INSERT ... SELECT ... ON CONFLICT DO NOTHING (or a
+bulk insert that ignores conflicts) against the partial unique index "one open flag
+per target and reason", so running a sweep again, or two at once, never opens a
+second flag. The management command `flag_stale` and the Celery tasks call these
+same functions.
+"""
+
+import json
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from core.locks import sweep_lock
+from directory.models import ContactChannel
+from guides.models import Guide
+
+from .linkcheck import check_url
+from .models import ChannelReport, Flag, LinkCheck, wilson_lower_bound
+from .signals import flags_added
+
+log = logging.getLogger(__name__)
+
+
+def _insert_flags(target_qs, target_column, reason, now, evidence=None):
+    """INSERT a flag for every row of `target_qs` that has no open flag for `reason`; returns the count."""
+    select = target_qs.order_by().annotate(target_id=F("pk")).values_list("target_id", "company_id")
+    sql, params = select.query.sql_with_params()
+    table = Flag._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({target_column}, company_id, reason, status, evidence, note, created, modified) "
+            # "WHERE true" keeps SQLite from reading ON CONFLICT as a join condition.
+            f"SELECT target.target_id, target.company_id, %s, 'open', %s, '', %s, %s FROM ({sql}) AS target "
+            "WHERE true "
+            "ON CONFLICT DO NOTHING",
+            [reason, json.dumps(evidence or {}), now, now, *params],
+        )
+        return cursor.rowcount
+
+
+def flag_aged_channels(now=None):
+    """Flags active channels not re-verified within their kind's interval (never-verified ones count from creation)."""
+    now = now or timezone.now()
+    overdue = Q()
+    for kind, days in settings.REVERIFY_INTERVAL_DAYS.items():
+        overdue |= Q(kind=kind, verified_or_created__lt=now - timedelta(days=days))
+    channels = (
+        ContactChannel.objects.active()
+        .annotate(verified_or_created=Coalesce("last_verified_at", "created"))
+        .filter(overdue)
+    )
+    count = _insert_flags(channels, "channel_id", Flag.Reason.AGE, now, {"rule": "re-verification interval"})
+    log.info("flag_aged_channels: flagged %d channels", count)
+    return _flags_added(count)
+
+
+def failing_channels(now=None):
+    """{channel id: (failures, reports, lower bound)} for channels whose recent reports say they fail."""
+    now = now or timezone.now()
+    since = now - timedelta(days=settings.FEEDBACK_WINDOW_DAYS)
+    rows = (
+        ChannelReport.objects.filter(created__gte=since, channel__status="active")
+        .values("channel_id")
+        .annotate(total=Count("id"), failures=Count("id", filter=Q(worked=False)))
+        .filter(total__gte=settings.FEEDBACK_MIN_REPORTS)
+    )
+    failing = {}
+    for row in rows:
+        bound = wilson_lower_bound(row["failures"], row["total"])
+        if bound >= settings.FEEDBACK_FAILURE_BOUND:
+            failing[row["channel_id"]] = (row["failures"], row["total"], round(bound, 3))
+    return failing
+
+
+def flag_failing_channels(now=None):
+    """Flags channels whose failure rate, judged by its Wilson lower bound, is too high."""
+    now = now or timezone.now()
+    failing = failing_channels(now)
+    companies = dict(ContactChannel.objects.filter(pk__in=failing).values_list("pk", "company_id"))
+    flags = [
+        Flag(
+            channel_id=pk,
+            company_id=companies[pk],
+            reason=Flag.Reason.FEEDBACK,
+            evidence={"failures": f, "reports": n, "failure_rate_lower_bound": b, "window_days": 90},
+            created=now,
+            modified=now,
+        )
+        for pk, (f, n, b) in failing.items()
+    ]
+    before = Flag.objects.filter(reason=Flag.Reason.FEEDBACK, status=Flag.Status.OPEN).count()
+    Flag.objects.bulk_create(flags, ignore_conflicts=True, batch_size=1000)
+    count = Flag.objects.filter(reason=Flag.Reason.FEEDBACK, status=Flag.Status.OPEN).count() - before
+    log.info("flag_failing_channels: flagged %d channels", max(count, 0))
+    return _flags_added(max(count, 0))
+
+
+def flag_guides_with_stale_channels(now=None):
+    """Flags guides that use a channel which is flagged, retired, or changed since the guide was verified."""
+    now = now or timezone.now()
+    through = Guide.channels.through
+    troubled = through.objects.filter(guide_id=OuterRef("pk")).filter(
+        Q(contactchannel__status=ContactChannel.Status.RETIRED)
+        | Q(contactchannel__flags__status=Flag.Status.OPEN)
+        | Q(contactchannel__modified__gt=Coalesce(OuterRef("last_verified_at"), OuterRef("created")))
+    )
+    guides = Guide.objects.published().filter(Exists(troubled))
+    count = _insert_flags(
+        guides, "guide_id", Flag.Reason.CHANNEL_CHANGED, now, {"rule": "channel flagged, changed or retired"}
+    )
+    log.info("flag_guides_with_stale_channels: flagged %d guides", count)
+    return _flags_added(count)
+
+
+def channels_due_for_link_check(now=None):
+    """Active channels with a web address whose last check is older than the interval."""
+    now = now or timezone.now()
+    recent = LinkCheck.objects.filter(
+        channel=OuterRef("pk"), checked_at__gte=now - timedelta(days=settings.LINK_CHECK_INTERVAL_DAYS)
+    )
+    return (
+        ContactChannel.objects.active()
+        .filter(Q(kind__in=["chat", "web_form", "app"]) | Q(kind="social", value__startswith="http"))
+        .exclude(Exists(recent))
+        .order_by("pk")
+    )
+
+
+def check_links(now=None, limit=None, workers=8):
+    """Checks a bounded batch of due channels over HTTP and flags those failing twice in a row."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    now = now or timezone.now()
+    due = list(
+        channels_due_for_link_check(now).values_list("pk", "value")[: limit or settings.LINK_CHECK_BATCH]
+    )
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda item: check_url(item[1]), due))
+    checks = [
+        LinkCheck(
+            channel_id=pk,
+            checked_at=now,
+            ok=r.ok,
+            status_code=r.status_code,
+            final_url=r.final_url,
+            error=r.error,
+        )
+        for (pk, _), r in zip(due, results, strict=True)
+    ]
+    LinkCheck.objects.bulk_create(checks, batch_size=1000)
+    failed_now = [c.channel_id for c in checks if not c.ok]
+    flagged = flag_broken_links(failed_now, now)
+    log.info("check_links: checked %d, failed %d, flagged %d", len(checks), len(failed_now), flagged)
+    return len(checks), flagged
+
+
+def flag_broken_links(channel_ids, now):
+    """Flags the channels among `channel_ids` whose last two checks both failed."""
+    flags = []
+    latest_two = {}
+    for check in LinkCheck.objects.filter(channel_id__in=channel_ids).order_by(
+        "channel_id", "-checked_at", "-id"
+    ):
+        latest_two.setdefault(check.channel_id, [])
+        if len(latest_two[check.channel_id]) < 2:
+            latest_two[check.channel_id].append(check)
+    companies = dict(ContactChannel.objects.filter(pk__in=latest_two).values_list("pk", "company_id"))
+    for channel_id, checks in latest_two.items():
+        if len(checks) == 2 and not any(c.ok for c in checks):
+            flags.append(
+                Flag(
+                    channel_id=channel_id,
+                    company_id=companies[channel_id],
+                    reason=Flag.Reason.LINK,
+                    evidence={"checks": [c.evidence() for c in checks]},
+                    created=now,
+                    modified=now,
+                )
+            )
+    before = Flag.objects.filter(reason=Flag.Reason.LINK, status=Flag.Status.OPEN).count()
+    Flag.objects.bulk_create(flags, ignore_conflicts=True)
+    return _flags_added(
+        max(Flag.objects.filter(reason=Flag.Reason.LINK, status=Flag.Status.OPEN).count() - before, 0)
+    )
+
+
+def run_all(now=None, links=True):
+    """Every sweep once, in order; guides last so they see the channels' new flags."""
+    with sweep_lock("all"):
+        result = {"aged": flag_aged_channels(now), "feedback": flag_failing_channels(now)}
+        if links:
+            result["links"] = check_links(now)[1]
+        result["guides"] = flag_guides_with_stale_channels(now)
+    return result
+
+
+def _flags_added(count):
+    """Set-wise inserts send no post_save: announce them, so cached pages show their notices."""
+    if count:
+        flags_added.send(sender=Flag, count=count)
+    return count

@@ -1,0 +1,36 @@
+import logging
+
+from celery import shared_task
+
+from core.locks import SweepRunning, sweep_lock
+
+from . import sweeps
+
+log = logging.getLogger(__name__)
+
+
+@shared_task
+def flag_stale_entries():
+    """Flags aged and failing channels, then guides using them.
+
+    Scheduled daily by CELERY_BEAT_SCHEDULE["every-day-flag-stale-channels"].
+    """
+    try:
+        return sweeps.run_all(links=False)
+    except SweepRunning:
+        log.info("flag_stale_entries: another run holds the lock; skipped")
+        return None
+
+
+@shared_task
+def check_links():
+    """Checks a bounded batch of web addresses and flags those failing twice in a row.
+
+    Scheduled hourly by CELERY_BEAT_SCHEDULE["every-hour-check-links"].
+    """
+    try:
+        with sweep_lock("links"):
+            return sweeps.check_links()
+    except SweepRunning:
+        log.info("check_links: another run holds the lock; skipped")
+        return None
