@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from directory.models import ContactChannel
 
 from .corrections import parse_hours, parse_steps
-from .models import ChannelCorrection, Difficulty, GuideKind
+from .models import ChannelCorrection, Difficulty, Guide, GuideKind
 
 
 class GuideEditForm(forms.Form):
@@ -28,6 +28,15 @@ class GuideEditForm(forms.Form):
         max_length=200, required=False, label="Edit summary", help_text="What did you change, and why?"
     )
     base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def for_guide(cls, guide, data=None):
+        """The form editing `guide`, starting from its latest revision and based on its number."""
+        latest = guide.latest_revision()
+        initial = latest.content() if latest else {f: getattr(guide, f) for f in Guide.CONTENT_FIELDS}
+        initial["channels"] = initial.pop("channel_ids", None) or [c.pk for c in guide.channels.all()]
+        initial["base_revision"] = latest.revision_number if latest else None
+        return cls(data, company=guide.company, initial=initial)
 
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,6 +153,31 @@ class CorrectionForm(forms.Form):
         if data.get("action") == "add":
             proposed.setdefault("department", "general")
         return proposed
+
+    @staticmethod
+    def initial_from(query):
+        """The form's starting values from the link that opened it (?channel=, ?flag=, ?action=)."""
+        action = query.get("action")
+        return {
+            "action": action if action in ChannelCorrection.Action.values else "fix",
+            "channel": query.get("channel"),
+            "flag": query.get("flag"),
+        }
+
+    def save(self, user, ip_hash):
+        """Stores the proposed correction, waiting for review; returns it."""
+        data = self.cleaned_data
+        return ChannelCorrection.objects.create(
+            company=self.company,
+            channel=data.get("channel"),
+            action=data["action"],
+            proposed=self.proposed() if data["action"] != "retire" else {},
+            reason=data["reason"],
+            author=user if user.is_authenticated else None,
+            contact_email=data["contact_email"],
+            ip_hash=ip_hash,
+            flag_id=data.get("flag"),
+        )
 
     def is_spam(self):
         return bool(self.cleaned_data.get("nickname"))

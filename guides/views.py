@@ -41,6 +41,14 @@ def edits_too_fast(request):
     return False
 
 
+def corrections_too_fast(request):
+    """True when this address, or this signed-in person, sends corrections faster than the limits allow."""
+    per_ip = settings.CORRECTIONS_PER_IP_PER_HOUR
+    return too_many(f"correction:ip:{ip_hash(request)}", per_ip, 3600) or (
+        request.user.is_authenticated and edits_too_fast(request)
+    )
+
+
 @require_GET
 def guide_detail(request, company_slug, slug):
     guide = published_guide(company_slug, slug)
@@ -102,11 +110,7 @@ def after_save(request, guide, revision):
 @require_http_methods(["GET", "POST"])
 def guide_edit(request, company_slug, slug):
     guide = any_guide(company_slug, slug)
-    latest = guide.latest_revision()
-    initial = {**(latest.content() if latest else {f: getattr(guide, f) for f in Guide.CONTENT_FIELDS})}
-    initial["channels"] = initial.pop("channel_ids", None) or [c.pk for c in guide.channels.all()]
-    initial["base_revision"] = latest.revision_number if latest else None
-    form = GuideEditForm(request.POST or None, company=guide.company, initial=initial)
+    form = GuideEditForm.for_guide(guide, request.POST or None)
     if request.method == "POST" and form.is_valid() and not edits_too_fast(request):
         try:
             revision = guide.save_revision(
@@ -115,23 +119,27 @@ def guide_edit(request, company_slug, slug):
                 publish=can_publish(request.user),
             )  # fmt: skip
         except EditConflict as conflict:
-            return render(
-                request,
-                "guides/conflict.html",
-                {
-                    "form": GuideEditForm(
-                        company=guide.company,
-                        initial={**form.cleaned_data, "base_revision": conflict.latest.revision_number},
-                    ),
-                    "guide": guide,
-                    "latest": conflict.latest,
-                    "title_diff": word_diff(conflict.latest.title, form.cleaned_data["title"]),
-                    "body_diff": word_diff(conflict.latest.body, form.cleaned_data["body"]),
-                },
-                status=409,
-            )
+            return render_conflict(request, guide, form, conflict.latest)
         return after_save(request, guide, revision)
     return render(request, "guides/guide_form.html", {"form": form, "guide": guide, "company": guide.company})
+
+
+def render_conflict(request, guide, form, latest):
+    """The editor's text kept in a form based on the newer revision, and what changed meanwhile."""
+    return render(
+        request,
+        "guides/conflict.html",
+        {
+            "form": GuideEditForm(
+                company=guide.company, initial={**form.cleaned_data, "base_revision": latest.revision_number}
+            ),
+            "guide": guide,
+            "latest": latest,
+            "title_diff": word_diff(latest.title, form.cleaned_data["title"]),
+            "body_diff": word_diff(latest.body, form.cleaned_data["body"]),
+        },
+        status=409,
+    )
 
 
 @require_GET
@@ -233,42 +241,25 @@ def review_revision(request, pk):
 def suggest_correction(request, company_slug):
     """Anyone can propose a correction; trusted editors' corrections apply at once, others wait for review."""
     company = get_object_or_404(Company, slug=company_slug)
-    initial = {"action": "fix", "channel": request.GET.get("channel"), "flag": request.GET.get("flag")}
-    if request.GET.get("action") in ChannelCorrection.Action.values:
-        initial["action"] = request.GET["action"]
+    initial = CorrectionForm.initial_from(request.GET)
     form = CorrectionForm(request.POST or None, company=company, initial=initial)
     if request.method == "POST":
-        per_ip = settings.CORRECTIONS_PER_IP_PER_HOUR
-        if too_many(f"correction:ip:{ip_hash(request)}", per_ip, 3600) or (
-            request.user.is_authenticated and edits_too_fast(request)
-        ):
+        if corrections_too_fast(request):
             form.add_error(None, "You have sent many corrections in the last hour. Please try again later.")
         elif form.is_valid():
             if form.is_spam():
                 messages.success(request, "Thank you! We will check your correction.")
                 return redirect(company)
-            data = form.cleaned_data
-            correction = ChannelCorrection.objects.create(
-                company=company,
-                channel=data.get("channel"),
-                action=data["action"],
-                proposed=form.proposed() if data["action"] != "retire" else {},
-                reason=data["reason"],
-                author=request.user if request.user.is_authenticated else None,
-                contact_email=data["contact_email"],
-                ip_hash=ip_hash(request),
-                flag_id=data.get("flag"),
-            )
-            if can_publish(request.user):
-                correction.apply(request.user)
-                messages.success(request, "Correction applied. Thank you!")
-                if data.get("flag"):
-                    return redirect("freshness:review_queue")
-            else:
+            correction = form.save(request.user, ip_hash(request))
+            if not can_publish(request.user):
                 messages.success(
                     request, "Thank you! A trusted editor will check your correction before it appears."
                 )
-            return redirect(company)
+                return redirect(company)
+            correction.apply(request.user)
+            messages.success(request, "Correction applied. Thank you!")
+            # Opened from the review queue's "Edit": back to the queue.
+            return redirect("freshness:review_queue" if correction.flag_id else company)
     return render(
         request,
         "guides/suggest_correction.html",
