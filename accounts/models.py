@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 
 from core.models import TimeStamped
 
@@ -62,9 +60,3 @@ class RateCounter(models.Model):
                 [key, window],
             )
             return cursor.fetchone()[0]
-
-
-@receiver(post_save, sender=settings.AUTH_USER_MODEL)
-def create_profile(sender, instance, created, **kwargs):
-    if created:
-        Profile.objects.get_or_create(user=instance)

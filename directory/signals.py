@@ -1,7 +1,8 @@
 """What the directory announces to the apps above it. Imports nothing but django.dispatch.
 
-Sent as soon as the rows have changed, inside the writer's transaction; a receiver
-that acts outside the database (a cache, the search index) defers to the commit.
+Sent as soon as the rows have changed, inside the writer's transaction when there
+is one; a receiver that acts outside the database (a cache, the search index)
+acts again, or only, once the transaction commits.
 """
 
 from django.dispatch import Signal

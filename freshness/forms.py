@@ -42,21 +42,18 @@ class ReportForm(forms.Form):
 
 
 class ResolutionForm(forms.Form):
-    """A review-queue POST: one row's button (one="status:id" with note-<id>) or the ticked rows."""
-
-    one = forms.CharField(required=False)
-    action = forms.CharField(required=False)
-    bulk_note = forms.CharField(required=False, strip=False)
-    filters = forms.CharField(required=False)
+    """A review-queue POST: one row's button (one="status:id" with note-<id>) or the ticked rows
+    (action, ids, bulk_note). The fields vary by row, so clean() reads the submitted data itself."""
 
     def clean(self):
         data = super().clean()
-        if data.get("one"):
-            status, _, flag_id = data["one"].partition(":")
+        if self.data.get("one"):
+            status, _, flag_id = self.data["one"].partition(":")
             ids, note = [flag_id], self.data.get(f"note-{flag_id}", "")
         else:
-            status, ids, note = data.get("action", ""), self.data.getlist("ids"), data.get("bulk_note", "")
-        data["status"], data["note"] = status, note.strip()[:2000]
+            status, ids = self.data.get("action", ""), self.data.getlist("ids")
+            note = self.data.get("bulk_note", "")
+        data["status"], data["note"] = status, note.replace("\x00", "").strip()[:2000]
         data["ids"] = [int(i) for i in ids if str(i).isdecimal()]
         if status not in RESOLUTIONS or not data["ids"]:
             raise ValidationError("Choose an action and at least one flag.")

@@ -2,6 +2,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.batching import batch
 from directory.models import ContactChannel
 from guides.models import Guide
 
@@ -56,7 +57,8 @@ class FlagQuerySet(models.QuerySet):
             raise ValueError(f"unknown resolution {status!r}")
         now = now or timezone.now()
         flags = self.model.objects
-        with transaction.atomic():
+        # One batch: the channels' and the guides' changes reach the search index in one reindex.
+        with transaction.atomic(), batch():
             ids = list(self.open().select_for_update().values_list("pk", flat=True))
             flags.filter(pk__in=ids, status="open").update(
                 status=status, resolved_by=user, resolved_at=now, note=note, modified=now

@@ -1,8 +1,8 @@
 """What freshness announces to the apps above it. Imports nothing but django.dispatch.
 
-Both are sent for set-wise writes, which send no post_save: inside the writer's
-transaction, once the rows have changed; a receiver that acts outside the
-database (a cache, the search index) defers to the commit.
+Both announce set-wise writes, which send no post_save. Sent as soon as the rows
+have changed, inside the writer's transaction when there is one; a receiver that
+acts outside the database (a cache) acts again, or only, once it commits.
 """
 
 from django.dispatch import Signal

@@ -1,9 +1,9 @@
 from django.conf import settings
 
+from accounts.models import can_publish
+
 
 def site(request):
-    from accounts.models import can_publish
-
     user = getattr(request, "user", None)
     return {
         "SITE_NAME": settings.SITE_NAME,

@@ -1,7 +1,8 @@
 """What guides announce to the apps above them. Imports nothing but django.dispatch.
 
-Sent inside the writer's transaction, once the rows have changed; a receiver that
-acts outside the database defers to the commit.
+Sent as soon as the rows have changed, inside the writer's transaction when there
+is one; a receiver that acts outside the database acts again, or only, once the
+transaction commits.
 """
 
 from django.dispatch import Signal

@@ -38,6 +38,10 @@ def enqueue(label, pk, action):
 
 
 def enqueue_companies(pks):
+    changes = batching.collector("search-index", _enqueue_batch)
+    if changes is not None:
+        changes.update((COMPANY, pk, "update") for pk in pks)
+        return
     pks = sorted(set(pks))
     if pks:
         transaction.on_commit(lambda: reindex_companies.delay(pks))

@@ -46,8 +46,8 @@ def apply_index_change(label, pk, action):
 def reindex_companies(pks):
     """Reindexes many companies at once on the `search` queue.
 
-    Enqueued when a category changes and by jobs that change rows with
-    QuerySet.update(), which sends no signal.
+    Enqueued when a category changes, when channels or guides change set-wise
+    (channels_changed, guides_changed) and at the end of a bulk write.
     """
     index = index_for(Company)
     found = list(index.index_queryset().filter(pk__in=pks))

@@ -8,6 +8,7 @@ and in-process tasks and says so in its header.
 import os
 import secrets
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -39,9 +40,13 @@ def redis_reachable(url):
 
 
 def unique_database(url):
-    """The URL with a database name of its own, so two runs against one server never share a test database."""
-    base, _, name = url.rpartition("/")
-    return f"{base}/{name}_{os.getpid()}_{secrets.token_hex(3)}"
+    """The URL with a database name of its own, so two runs against one server never share a test database.
+
+    pytest-django creates test_<name> at the start and drops it at the end; a run
+    that is killed leaves its own behind, never another run's.
+    """
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"{parts.path}_{os.getpid()}_{secrets.token_hex(3)}"))
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -133,3 +133,23 @@ def test_gunicorn_serves_the_wsgi_app(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_each_run_gets_a_database_name_of_its_own():
+    from tests.services import unique_database
+
+    first, second = (
+        unique_database("postgres://postgres@127.0.0.1:5432/gethelp?sslmode=disable") for _ in range(2)
+    )
+    assert first != second
+    assert first.startswith(f"postgres://postgres@127.0.0.1:5432/gethelp_{os.getpid()}_")
+    assert first.endswith("?sslmode=disable")
+
+
+@pytest.mark.django_db
+def test_this_run_uses_its_own_test_database():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQLite test database lives in memory, one per run anyway")
+    assert f"_{os.getpid()}_" in connection.settings_dict["NAME"]

@@ -10,10 +10,10 @@ MOVED_MODELS = ("channelreport", "flag", "linkcheck")
 
 def move_content_types(apps, schema_editor, source="directory", target="freshness"):
     """Keeps admin history and permissions: the content types follow the models."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
+    content_types = apps.get_model("contenttypes", "ContentType").objects.using(schema_editor.connection.alias)
     for model in MOVED_MODELS:
-        if not ContentType.objects.filter(app_label=target, model=model).exists():
-            ContentType.objects.filter(app_label=source, model=model).update(app_label=target)
+        if not content_types.filter(app_label=target, model=model).exists():
+            content_types.filter(app_label=source, model=model).update(app_label=target)
 
 
 def move_content_types_back(apps, schema_editor):
