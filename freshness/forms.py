@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 from . import feedback
-from .models import ChannelReport
+from .models import ChannelReport, Flag
 from .querysets import RESOLUTIONS
 
 
@@ -39,6 +39,16 @@ class ReportForm(forms.Form):
         except feedback.TooManyReports:
             return messages.ERROR, "We have many reports from your network today; please try again tomorrow."
         return messages.SUCCESS, "Thank you! Your report helps keep this page right."
+
+
+class QueueFilterForm(forms.Form):
+    reason = forms.ChoiceField(choices=[("", "All"), *Flag.Reason.choices], required=False)
+    category = forms.SlugField(required=False, max_length=100)
+
+    def filters(self):
+        """(reason, category slug) to filter the queue by; a value that is neither is ignored."""
+        self.is_valid()
+        return self.cleaned_data.get("reason", ""), self.cleaned_data.get("category", "")
 
 
 class ResolutionForm(forms.Form):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from directory.models import Category, ContactChannel
 
 from . import feedback
-from .forms import ReportForm, ResolutionForm
+from .forms import QueueFilterForm, ReportForm, ResolutionForm
 from .models import Flag
 
 FLAGS_PER_PAGE = 50
@@ -55,8 +55,7 @@ def staff_required(view):
 @require_GET
 @staff_required
 def review_queue(request):
-    reason = request.GET.get("reason", "")
-    category = request.GET.get("category", "")
+    reason, category = QueueFilterForm(request.GET).filters()
     flag_ids = Flag.objects.for_queue(reason, category).values_list("pk", flat=True)
     page = Paginator(flag_ids, FLAGS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = Flag.objects.queue_rows(list(page.object_list))

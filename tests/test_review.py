@@ -166,3 +166,49 @@ def test_queue_query_count_does_not_grow_with_flags(admin_client, django_assert_
     with CaptureQueriesContext(connection) as many:
         admin_client.get("/review/")
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"one": "verified:\x00", "filters": "reason=age\x00"},
+        {"one": "verified:²"},
+        {"action": "verified", "ids": ["\x00", "²", "-1"], "bulk_note": "\x00"},
+        {"action": "\x00dismissed", "ids": ["1"]},
+    ],
+)
+def test_odd_resolutions_get_the_message_and_resolve_nothing(admin_client, flags, data):
+    response = resolve(admin_client, **data)
+    assert response.status_code == 200
+    assert "Choose an action and at least one flag." in response.content.decode()
+    assert Flag.objects.open().count() == 3
+
+
+def test_a_dismissal_note_keeps_what_was_typed_without_nul_bytes(admin_client, flags):
+    flag = flags["quiet_age"]
+    resolve(admin_client, one=f"dismissed:{flag.pk}", **{f"note-{flag.pk}": " Duplicate\x00 entry "})
+    flag.refresh_from_db()
+    assert (flag.status, flag.note) == ("dismissed", "Duplicate entry")
+
+
+def test_retiring_a_channel_and_a_guide_reindexes_their_companies_once(
+    admin_client, flags, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from search import receivers
+
+    guide_flag = Flag.objects.create(guide=make_guide(flags["quiet_age"].channel.company), reason="age")
+    ids = [flags["popular_link"].pk, guide_flag.pk]
+    with mock.patch.object(receivers.reindex_companies, "delay") as reindex:
+        with django_capture_on_commit_callbacks(execute=True):
+            resolve(admin_client, action="retired", ids=ids, bulk_note="")
+    companies = sorted({flags["popular_link"].company_id, guide_flag.company_id})
+    assert [call.args for call in reindex.call_args_list] == [(companies,)]
+
+
+def test_odd_queue_filters_are_ignored(admin_client, flags):
+    for query in ({"reason": "age\x00"}, {"category": "telecoms\x00"}, {"reason": "²", "category": "<b>"}):
+        response = admin_client.get("/review/", query)
+        html = response.content.decode()
+        assert response.status_code == 200 and "Popular Telecom" in html and "Quiet Bank" in html
