@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from directory.models import ContactChannel
 
 from .corrections import parse_hours, parse_steps
+from .merge import MINE_MARK, SPLIT_MARK, THEIRS_MARK
 from .models import ChannelCorrection, Difficulty, Guide, GuideKind
 
 
@@ -27,15 +28,24 @@ class GuideEditForm(forms.Form):
     summary = forms.CharField(
         max_length=200, required=False, label="Edit summary", help_text="What did you change, and why?"
     )
-    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, max_value=10**9)
+    # A reviewer's merge of a pending edit that overlapped with the published text.
+    resolves = forms.IntegerField(widget=forms.HiddenInput, required=False, max_value=2**62)
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if any(line.strip() in (MINE_MARK, THEIRS_MARK) for line in body.splitlines()):
+            raise ValidationError(
+                f"Keep one of the two versions and remove the lines “{MINE_MARK}”, “{SPLIT_MARK}” and “{THEIRS_MARK}”."
+            )
+        return body
 
     @classmethod
-    def for_guide(cls, guide, data=None):
-        """The form editing `guide`, starting from its latest revision and based on its number."""
-        latest = guide.latest_revision()
-        initial = latest.content() if latest else {f: getattr(guide, f) for f in Guide.CONTENT_FIELDS}
+    def for_revision(cls, guide, revision, data=None):
+        """The form editing `guide`, starting from `revision` (see Guide.starting_revision)."""
+        initial = revision.content() if revision else {f: getattr(guide, f) for f in Guide.CONTENT_FIELDS}
         initial["channels"] = initial.pop("channel_ids", None) or [c.pk for c in guide.channels.all()]
-        initial["base_revision"] = latest.revision_number if latest else None
+        initial["base_revision"] = revision.revision_number if revision else None
         return cls(data, company=guide.company, initial=initial)
 
     def __init__(self, *args, company, **kwargs):
@@ -61,6 +71,10 @@ class NewGuideForm(GuideEditForm):
     kind = forms.ChoiceField(choices=GuideKind.choices, label="What does the guide help with?")
 
     field_order = ["kind", "title", "body", "difficulty", "estimated_minutes", "channels", "summary"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["resolves"]
 
 
 class CorrectionForm(forms.Form):

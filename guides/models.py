@@ -3,10 +3,11 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from accounts.models import Profile
+from accounts.models import Profile, can_publish
 from core.models import TimeStamped
 from directory.models import Company, ContactChannel
 
+from .merge import merge_content
 from .querysets import GuideQuerySet
 from .signals import correction_applied
 
@@ -72,39 +73,119 @@ class Guide(TimeStamped):
     def latest_revision(self):
         return self.revisions.order_by("-revision_number").first()
 
+    def pending_revisions(self):
+        return self.revisions.filter(status=GuideRevision.Status.PENDING).select_related("author")
+
+    def starting_revision(self, user, continue_number=None):
+        """The revision an editor's form starts from.
+
+        The published one, never someone else's pending text; the editor's own pending
+        revision when they ask to continue it (`continue_number`). A guide not yet
+        published starts from the latest revision (its author's, or for a reviewer).
+        """
+        own = self.pending_revisions().filter(author=user.pk) if user.is_authenticated else None
+        if continue_number is not None and own is not None:
+            continued = own.filter(revision_number=continue_number).first()
+            if continued:
+                return continued
+        return self.current_revision or self.latest_revision()
+
+    def is_visible_to(self, user):
+        """Published guides are public; a pending one shows to its authors and reviewers."""
+        if self.is_published:
+            return True
+        return user.is_authenticated and (can_publish(user) or self.revisions.filter(author=user).exists())
+
     def save_revision(
         self, author, content, summary="", base_revision_number=None, ip_hash="", publish=False
     ):
-        """Adds a revision with the full content; returns it, or raises EditConflict.
+        """Adds a revision with the full content, built on the revision the editor started from.
 
-        The guide row is locked first, so two editors saving at once get numbers in
-        turn and the second one sees the first one's revision as newer than its base.
-        An edit based on an older revision than the latest is never applied over it.
+        `base_revision_number` names that revision: the published one, or the editor's
+        own pending one (None: the published one). If another revision was published
+        since, the editor's changes are merged onto it three ways; overlapping changes
+        raise EditConflict with the merged draft. The guide row is locked, so two
+        editors saving at once are merged in turn. Saving publishes only with
+        publish=True (an editor who may publish); otherwise the revision waits.
         """
         with transaction.atomic():
             guide = Guide.objects.select_for_update().get(pk=self.pk)
-            latest = guide.latest_revision()
-            if latest and base_revision_number is not None and base_revision_number != latest.revision_number:
-                raise EditConflict(latest)
-            revision = GuideRevision.objects.create(
-                guide=guide,
-                revision_number=(latest.revision_number + 1) if latest else 1,
-                previous_revision=latest,
-                author=author,
-                summary=summary,
-                ip_hash=ip_hash,
-                channel_ids=sorted(content.get("channel_ids") or []),
-                **{field: content[field] for field in self.CONTENT_FIELDS},
-            )
+            published = guide.current_revision
+            base = published
+            if base_revision_number is not None:
+                base = guide.revisions.filter(revision_number=base_revision_number).first()
+                if base is None:
+                    raise EditConflict(published or guide.latest_revision())
+            tree = guide.revision_tree()
+            if published and base != published and not tree.descends(base, published):
+                merge = tree.merge(content, base, published)
+                if not merge.clean:
+                    raise EditConflict(published, merge)
+                content, base = merge.content, published
+            revision = guide.add_revision(content, base, author=author, summary=summary, ip_hash=ip_hash)
             if publish:
                 revision.approve(author)
             return revision
 
+    def add_revision(self, content, parent, **details):
+        """A new revision numbered after the latest; call with the guide row locked."""
+        latest = self.latest_revision()
+        return GuideRevision.objects.create(
+            guide=self,
+            revision_number=(latest.revision_number + 1) if latest else 1,
+            previous_revision=parent,
+            channel_ids=sorted(content.get("channel_ids") or []),
+            **{field: content[field] for field in self.CONTENT_FIELDS},
+            **details,
+        )
+
+    def revision_tree(self):
+        return RevisionTree(self)
+
+    def publish(self, revision):
+        """Shows `revision` from now on; call with the guide row locked."""
+        for field in Guide.CONTENT_FIELDS:
+            setattr(self, field, getattr(revision, field))
+        self.current_revision = revision
+        self.is_published = True
+        self.save(update_fields=[*Guide.CONTENT_FIELDS, "current_revision", "is_published", "modified"])
+        self.channels.set(self.company.channels.filter(pk__in=revision.channel_ids))
+
+
+class RevisionTree:
+    """A guide's revisions as a tree: each revision's parent is the one its editor started from."""
+
+    def __init__(self, guide):
+        self.parents = dict(guide.revisions.values_list("pk", "previous_revision_id"))
+
+    def ancestors(self, revision):
+        """The revision's pk and its ancestors' pks, nearest first."""
+        chain, pk = [], revision.pk if revision else None
+        while pk is not None and pk not in chain:
+            chain.append(pk)
+            pk = self.parents.get(pk)
+        return chain
+
+    def descends(self, revision, ancestor):
+        """True when `revision` is `ancestor` or was built on it."""
+        return ancestor.pk in self.ancestors(revision)
+
+    def merge(self, content, base, published):
+        """Merges `content` (built on `base`) onto `published`, from their nearest common revision."""
+        on_published = set(self.ancestors(published))
+        common = next((pk for pk in self.ancestors(base) if pk in on_published), None)
+        common_content = GuideRevision.objects.get(pk=common).content() if common else {}
+        return merge_content(common_content, content, published.content())
+
 
 class EditConflict(Exception):
-    def __init__(self, latest):
-        super().__init__(f"the guide changed since revision was loaded (now at {latest.revision_number})")
-        self.latest = latest
+    """An edit overlaps with what was published since its editor started; `merge` holds the draft."""
+
+    def __init__(self, published, merge=None):
+        number = published.revision_number if published else None
+        super().__init__(f"the guide changed since the edit started (published: revision {number})")
+        self.latest = published
+        self.merge = merge
 
 
 class GuideRevision(models.Model):
@@ -133,6 +214,9 @@ class GuideRevision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(
+        max_length=500, blank=True, help_text="The reviewer's note for the author."
+    )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -155,30 +239,67 @@ class GuideRevision(models.Model):
         return f"{self.guide} r{self.revision_number}"
 
     def approve(self, reviewer):
-        """Publishes this revision: the guide shows its content from now on."""
+        """Publishes this revision's changes onto what is published now, in one transaction.
+
+        Returns what happened: "published" (it was built on the published text),
+        "merged" (something else was published since; both are merged into a new
+        published revision), "included" (the published text already contains it),
+        or None when someone else reviewed it first. Overlapping changes raise
+        EditConflict and change nothing. Nothing published is dropped or rolled back.
+        """
         from django.utils import timezone
 
-        now = timezone.now()
-        claimed = GuideRevision.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
-            status=self.Status.APPROVED, reviewed_by=reviewer, reviewed_at=now
-        )
-        if not claimed:
-            return False  # another reviewer got there first
-        self.status, self.reviewed_by, self.reviewed_at = self.Status.APPROVED, reviewer, now
-        guide = self.guide
-        for field in Guide.CONTENT_FIELDS:
-            setattr(guide, field, getattr(self, field))
-        guide.current_revision = self
-        guide.is_published = True
-        guide.save(update_fields=[*Guide.CONTENT_FIELDS, "current_revision", "is_published", "modified"])
-        guide.channels.set(guide.company.channels.filter(pk__in=self.channel_ids))
-        return True
+        with transaction.atomic():
+            guide = Guide.objects.select_for_update().get(pk=self.guide_id)
+            revision = GuideRevision.objects.select_for_update().get(pk=self.pk)
+            if revision.status != self.Status.PENDING:
+                return None  # another reviewer got there first
+            published, tree = guide.current_revision, guide.revision_tree()
+            outcome, note = "published", ""
+            if published and tree.descends(published, revision):
+                outcome, note = "included", f"Already part of published revision {published.revision_number}."
+            elif published and not tree.descends(revision, published):
+                merge = tree.merge(revision.content(), revision, published)
+                if not merge.clean:
+                    raise EditConflict(published, merge)
+                merged = guide.add_revision(
+                    merge.content, published, author=revision.author, status=self.Status.APPROVED,
+                    summary=f"Revision {revision.revision_number} merged with revision {published.revision_number}",
+                    reviewed_by=reviewer, reviewed_at=timezone.now(),
+                )  # fmt: skip
+                guide.publish(merged)
+                outcome, note = "merged", f"Merged into revision {merged.revision_number}."
+            else:
+                guide.publish(revision)
+            GuideRevision.objects.filter(pk=self.pk).update(
+                status=self.Status.APPROVED,
+                reviewed_by=reviewer,
+                reviewed_at=timezone.now(),
+                review_note=note,
+            )
+            self.refresh_from_db()
+        return outcome
 
-    def reject(self, reviewer):
+    def mark_merged(self, reviewer, merged):
+        """Approves this pending revision as merged by hand into `merged`, by someone other than its author."""
         from django.utils import timezone
 
-        GuideRevision.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
-            status=self.Status.REJECTED, reviewed_by=reviewer, reviewed_at=timezone.now()
+        GuideRevision.objects.filter(pk=self.pk, status=self.Status.PENDING).exclude(author=reviewer).update(
+            status=self.Status.APPROVED, reviewed_by=reviewer, reviewed_at=timezone.now(),
+            review_note=f"Merged by hand into revision {merged.revision_number}.",
+        )  # fmt: skip
+
+    def reject(self, reviewer, note=""):
+        """Rejects this revision, with the reviewer's note for its author; False if already reviewed."""
+        from django.utils import timezone
+
+        return bool(
+            GuideRevision.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+                status=self.Status.REJECTED,
+                reviewed_by=reviewer,
+                reviewed_at=timezone.now(),
+                review_note=note,
+            )
         )
 
     def content(self):

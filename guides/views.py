@@ -14,20 +14,27 @@ from directory.models import Company, ContactChannel
 
 from .diff import word_diff
 from .forms import CorrectionForm, GuideEditForm, NewGuideForm
+from .merge import MINE_MARK, THEIRS_MARK
 from .models import ChannelCorrection, EditConflict, Guide, GuideRevision, promote_if_earned
 from .rendering import render_markdown
 
 
-def published_guide(company_slug, slug):
-    return get_object_or_404(
-        Guide.objects.published().select_related("company", "current_revision__author"),
+def visible_guide(request, company_slug, slug):
+    """The guide, or a 404 unless it is published or the visitor wrote or may review it."""
+    guide = get_object_or_404(
+        Guide.objects.select_related("company", "current_revision__author"),
         company__slug=company_slug,
         slug=slug,
     )
+    if not guide.is_visible_to(request.user):
+        raise Http404
+    return guide
 
 
-def any_guide(company_slug, slug):
-    return get_object_or_404(Guide.objects.select_related("company"), company__slug=company_slug, slug=slug)
+def revision_number(value):
+    """A revision number from a query string, or None."""
+    value = str(value or "")
+    return int(value) if value.isdecimal() and len(value) < 10 else None
 
 
 def edits_too_fast(request):
@@ -51,16 +58,19 @@ def corrections_too_fast(request):
 
 @require_GET
 def guide_detail(request, company_slug, slug):
-    guide = published_guide(company_slug, slug)
+    guide = visible_guide(request, company_slug, slug)
+    shown = guide if guide.is_published else (guide.latest_revision() or guide)  # pending: its preview
     return render(
         request,
         "guides/guide_detail.html",
         {
             "guide": guide,
+            "shown": shown,
             "company": guide.company,
-            "body_html": render_markdown(guide.body),
+            "body_html": render_markdown(shown.body),
             "flagged": guide.flags.filter(status="open").exists(),
             "channels": guide.channels.filter(status="active").order_by("human_rank", "id"),
+            "own_pending": guide.pending_revisions().filter(author=request.user.pk).exists(),
         },
     )
 
@@ -109,8 +119,9 @@ def after_save(request, guide, revision):
 @login_required
 @require_http_methods(["GET", "POST"])
 def guide_edit(request, company_slug, slug):
-    guide = any_guide(company_slug, slug)
-    form = GuideEditForm.for_guide(guide, request.POST or None)
+    guide = visible_guide(request, company_slug, slug)
+    start = guide.starting_revision(request.user, revision_number(request.GET.get("continue")))
+    form = GuideEditForm.for_revision(guide, start, request.POST or None)
     if request.method == "POST" and form.is_valid() and not edits_too_fast(request):
         try:
             revision = guide.save_revision(
@@ -119,24 +130,40 @@ def guide_edit(request, company_slug, slug):
                 publish=can_publish(request.user),
             )  # fmt: skip
         except EditConflict as conflict:
-            return render_conflict(request, guide, form, conflict.latest)
+            return render_conflict(request, guide, form.cleaned_data, conflict)
+        merged_by_hand(request, revision, form.cleaned_data["resolves"])
         return after_save(request, guide, revision)
-    return render(request, "guides/guide_form.html", {"form": form, "guide": guide, "company": guide.company})
+    pending = guide.pending_revisions().exclude(pk=getattr(start, "pk", None))
+    context = {"form": form, "guide": guide, "company": guide.company, "start": start}
+    context["own_pending"] = pending.filter(author=request.user).order_by("-revision_number").first()
+    context["others_pending"] = pending.exclude(author=request.user)
+    return render(request, "guides/guide_form.html", context)
 
 
-def render_conflict(request, guide, form, latest):
-    """The editor's text kept in a form based on the newer revision, and what changed meanwhile."""
+def merged_by_hand(request, revision, resolves):
+    """A reviewer saved the merge of a pending edit that overlapped: that edit is approved into it."""
+    pending = GuideRevision.objects.filter(pk=resolves, guide=revision.guide_id).first() if resolves else None
+    if pending and can_publish(request.user) and revision.status == GuideRevision.Status.APPROVED:
+        pending.mark_merged(request.user, revision)
+
+
+def render_conflict(request, guide, typed, conflict, resolves=None):
+    """The merged draft (overlaps marked) in a form based on the published revision, and both versions."""
+    published, draft = conflict.latest, conflict.merge.content if conflict.merge else typed
+    initial = {**typed, **draft, "channels": draft.get("channel_ids", typed.get("channels"))}
+    initial.update(base_revision=published.revision_number if published else None, resolves=resolves)
     return render(
         request,
         "guides/conflict.html",
         {
-            "form": GuideEditForm(
-                company=guide.company, initial={**form.cleaned_data, "base_revision": latest.revision_number}
-            ),
+            "form": GuideEditForm(company=guide.company, initial=initial),
             "guide": guide,
-            "latest": latest,
-            "title_diff": word_diff(latest.title, form.cleaned_data["title"]),
-            "body_diff": word_diff(latest.body, form.cleaned_data["body"]),
+            "latest": published,
+            "for_reviewer": resolves is not None,
+            "mine_mark": MINE_MARK,
+            "theirs_mark": THEIRS_MARK,
+            "title_diff": word_diff(published.title if published else "", typed["title"]),
+            "body_diff": word_diff(published.body if published else "", typed["body"]),
         },
         status=409,
     )
@@ -144,9 +171,7 @@ def render_conflict(request, guide, form, latest):
 
 @require_GET
 def guide_history(request, company_slug, slug):
-    guide = any_guide(company_slug, slug)
-    if not guide.is_published and not request.user.is_authenticated:
-        raise Http404
+    guide = visible_guide(request, company_slug, slug)
     revisions = guide.revisions.select_related("author", "reviewed_by").order_by("-revision_number")
     return render(
         request,
@@ -157,14 +182,10 @@ def guide_history(request, company_slug, slug):
 
 @require_GET
 def guide_diff(request, company_slug, slug):
-    guide = any_guide(company_slug, slug)
-    if not guide.is_published and not request.user.is_authenticated:
-        raise Http404
-    numbers = [request.GET.get("from", ""), request.GET.get("to", "")]
-    if not all(n.isdigit() for n in numbers):
-        raise Http404
+    guide = visible_guide(request, company_slug, slug)
+    numbers = [revision_number(request.GET.get("from")), revision_number(request.GET.get("to"))]
     found = {r.revision_number: r for r in guide.revisions.filter(revision_number__in=numbers)}
-    old, new = found.get(int(numbers[0])), found.get(int(numbers[1]))
+    old, new = found.get(numbers[0]), found.get(numbers[1])
     if not old or not new:
         raise Http404
     return render(
@@ -185,8 +206,9 @@ def guide_diff(request, company_slug, slug):
 def guide_revert(request, company_slug, slug, number):
     if not can_publish(request.user):
         raise PermissionDenied
-    guide = any_guide(company_slug, slug)
-    target = get_object_or_404(guide.revisions, revision_number=number)
+    guide = visible_guide(request, company_slug, slug)
+    # Only text that was once published can be published again this way.
+    target = get_object_or_404(guide.revisions, revision_number=number, status=GuideRevision.Status.APPROVED)
     guide.save_revision(
         request.user, target.content(), f"Revert to revision {number}", ip_hash=ip_hash(request), publish=True
     )
@@ -201,7 +223,7 @@ def pending(request):
         raise PermissionDenied
     revisions = (
         GuideRevision.objects.filter(status=GuideRevision.Status.PENDING)
-        .select_related("guide__company", "author", "previous_revision")
+        .select_related("guide__company", "guide__current_revision", "author", "previous_revision")
         .order_by("created", "id")
     )
     corrections = (
@@ -209,7 +231,28 @@ def pending(request):
         .select_related("company", "channel", "author")
         .order_by("created", "id")
     )
-    return render(request, "guides/pending.html", {"revisions": revisions, "corrections": corrections})
+    return render(
+        request,
+        "guides/pending.html",
+        {"revisions": [review_preview(r) for r in revisions], "corrections": corrections},
+    )
+
+
+def review_preview(revision):
+    """The revision with what a reviewer needs: its rendered text and its word diff from the published one."""
+    published = revision.guide.current_revision
+    revision.preview_html = render_markdown(revision.body)
+    revision.title_diff = word_diff(published.title if published else "", revision.title)
+    revision.body_diff = word_diff(published.body if published else "", revision.body)
+    return revision
+
+
+APPROVED_MESSAGES = {
+    "published": "Published revision {n} of “{title}”.",
+    "merged": "Revision {n} of “{title}” merged with the published text and published.",
+    "included": "Revision {n} of “{title}” was already part of the published text; nothing changed.",
+    None: "Someone already reviewed this edit.",
+}
 
 
 @login_required
@@ -220,20 +263,21 @@ def review_revision(request, pk):
     revision = get_object_or_404(GuideRevision.objects.select_related("guide__company", "author"), pk=pk)
     if revision.author_id == request.user.pk:
         messages.error(request, "You cannot review your own edit; another trusted editor will.")
-        return redirect("guides:pending")
-    if revision.status != GuideRevision.Status.PENDING:
-        messages.info(request, "Someone already reviewed this edit.")
-        return redirect("guides:pending")
-    if request.POST.get("decision") == "approve":
-        revision.approve(request.user)
-        if revision.author:
-            promote_if_earned(revision.author)
-        messages.success(
-            request, f"Published revision {revision.revision_number} of “{revision.guide.title}”."
+    elif request.POST.get("decision") != "approve":
+        rejected = revision.reject(
+            request.user, request.POST.get("note", "").replace("\x00", "").strip()[:500]
         )
+        messages.success(request, "Edit rejected." if rejected else APPROVED_MESSAGES[None])
     else:
-        revision.reject(request.user)
-        messages.success(request, "Edit rejected.")
+        try:
+            outcome = revision.approve(request.user)
+        except EditConflict as conflict:
+            typed = {**revision.content(), "summary": f"Merge of revision {revision.revision_number}"}
+            return render_conflict(request, revision.guide, typed, conflict, resolves=revision.pk)
+        if outcome and revision.author:
+            promote_if_earned(revision.author)
+        text = APPROVED_MESSAGES[outcome].format(n=revision.revision_number, title=revision.guide.title)
+        messages.success(request, text)
     return redirect("guides:pending")
 
 

@@ -56,10 +56,11 @@ def test_new_editor_edit_is_reviewed_diffed_and_reverted(live_server, chromium, 
     trusted = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(trusted, base, "tess")
     trusted.get_by_role("link", name="Pending edits").click()
-    trusted.get_by_role("link", name="See changes").click()
+    # The queue shows what changed against the published text, and the result as readers would see it.
     assert "say cancel" in " ".join(trusted.locator(".diff-body ins").all_inner_texts())
+    trusted.get_by_text("Preview as readers would see it").click()
+    assert "then say cancel" in trusted.locator(".review-preview article").inner_text()
     screenshot(trusted, "editing-diff-desktop")
-    trusted.go_back()
     trusted.get_by_role("button", name="Approve").click()
     assert trusted.get_by_text("Published revision 2").is_visible()
     trusted.goto(f"{base}/companies/acme/guides/cancel/")

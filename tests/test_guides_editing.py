@@ -68,10 +68,11 @@ def test_two_editors_on_the_same_base_the_second_gets_a_conflict_with_their_text
     assert guide.revisions.count() == 2
 
 
-def test_save_revision_raises_on_a_stale_base(guide):
-    guide.save_revision(None, guide.latest_revision().content(), base_revision_number=1)
+def test_save_revision_raises_on_a_stale_base_that_overlaps_what_was_published_since(guide):
+    content = guide.latest_revision().content()
+    guide.save_revision(None, {**content, "body": "Press 2."}, base_revision_number=1, publish=True)
     with pytest.raises(EditConflict):
-        guide.save_revision(None, guide.latest_revision().content(), base_revision_number=1)
+        guide.save_revision(None, {**content, "body": "Press 3."}, base_revision_number=1)
 
 
 def test_nobody_approves_their_own_edit_and_editors_cannot_approve(guide):

@@ -1,0 +1,259 @@
+"""Review that cannot leak: readers see only the published revision, approving merges instead of overwriting."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils.html import escape
+
+from guides.merge import MINE_MARK, THEIRS_MARK, merge_content, merge_text
+from guides.models import EditConflict, Guide, GuideRevision
+from tests.factories import make_company, make_published_guide, make_user
+
+pytestmark = pytest.mark.django_db
+
+TWO_PARAGRAPHS = "Call 0800 and press 2.\n\nAsk for the retention team."
+
+
+@pytest.fixture
+def guide():
+    return make_published_guide(
+        make_company(slug="acme"), slug="reach", title="Reach a human at Acme", body=TWO_PARAGRAPHS
+    )
+
+
+def login(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def form_data(guide, base, **changes):
+    data = {"title": guide.title, "body": guide.body, "difficulty": guide.difficulty, "estimated_minutes": "",
+            "summary": "", "base_revision": base, **changes}  # fmt: skip
+    return data
+
+
+def edit(client, guide, base, **changes):
+    return client.post(f"/companies/acme/guides/{guide.slug}/edit/", form_data(guide, base, **changes))
+
+
+def public_text(guide):
+    return Client().get(f"/companies/acme/guides/{guide.slug}/").content.decode()
+
+
+def test_a_trusted_edit_of_another_field_never_publishes_someone_elses_pending_text(guide):
+    edit(login(make_user("newbie")), guide, 1, body=TWO_PARAGRAPHS + "\n\nUNREVIEWED: call 1-900-555-0199.")
+    trusted = login(make_user("tess", trusted=True))
+    page = trusted.get("/companies/acme/guides/reach/edit/").content.decode()
+    assert "UNREVIEWED" not in page  # the form starts from the published text...
+    assert "1 edit by other people waits for review (revision 2 by newbie)" in page  # ...and says what waits
+    edit(trusted, guide, 1, estimated_minutes="15", summary="Typical call length")
+    assert "about 15 min" in public_text(guide) and "UNREVIEWED" not in public_text(guide)
+    pending = GuideRevision.objects.get(revision_number=2)
+    login(make_user("rita", trusted=True)).post(
+        f"/edits/{pending.pk}/review/", {"decision": "reject", "note": "Premium-rate number"}
+    )
+    guide.refresh_from_db()
+    assert "UNREVIEWED" not in public_text(guide) and "UNREVIEWED" not in guide.body
+    pending.refresh_from_db()
+    assert (pending.status, pending.review_note) == ("rejected", "Premium-rate number")
+    history = login(pending.author).get("/companies/acme/guides/reach/history/").content.decode()
+    assert "Premium-rate number" in history
+
+
+def test_approving_an_older_revision_after_a_newer_one_never_rolls_the_page_back():
+    author, reviewer = make_user("newbie"), login(make_user("rita", trusted=True))
+    company = make_company(slug="acme")
+    client = login(author)
+    data = {"kind": "cancel", "title": "How to cancel", "body": "Write to them.", "difficulty": "hard"}
+    client.post("/companies/acme/guides/new/", data)
+    guide = Guide.objects.get(company=company)
+    page = client.get(f"/companies/acme/guides/{guide.slug}/edit/").content.decode()
+    assert "Write to them." in page  # the author continues their own unpublished guide
+    edit(
+        client,
+        guide,
+        1,
+        title="How to cancel",
+        body="Write to them.\n\nKeep the reference.",
+        difficulty="hard",
+    )
+    first, second = GuideRevision.objects.order_by("revision_number")
+    reviewer.post(f"/edits/{second.pk}/review/", {"decision": "approve"})
+    response = reviewer.post(f"/edits/{first.pk}/review/", {"decision": "approve"}, follow=True)
+    assert "was already part of the published text" in response.content.decode()
+    guide.refresh_from_db()
+    assert guide.body == "Write to them.\n\nKeep the reference." and guide.current_revision == second
+
+
+def test_a_stale_revision_approved_after_a_newer_one_is_merged_onto_it(guide):
+    first, second = make_user("ann"), make_user("bob")
+    edit(login(first), guide, 1, body="Call 0800 and press 3.\n\nAsk for the retention team.")
+    edit(login(second), guide, 1, body="Call 0800 and press 2.\n\nAsk for the loyalty team.")
+    ann_revision, bob_revision = GuideRevision.objects.filter(status="pending").order_by("revision_number")
+    reviewer = login(make_user("rita", trusted=True))
+    reviewer.post(f"/edits/{bob_revision.pk}/review/", {"decision": "approve"})
+    response = reviewer.post(f"/edits/{ann_revision.pk}/review/", {"decision": "approve"}, follow=True)
+    assert "merged with the published text" in response.content.decode()
+    guide.refresh_from_db()
+    assert guide.body == "Call 0800 and press 3.\n\nAsk for the loyalty team."
+    assert guide.current_revision.revision_number == 4 and guide.current_revision.author == first
+    ann_revision.refresh_from_db()
+    assert ann_revision.status == "approved" and ann_revision.review_note == "Merged into revision 4."
+
+
+def test_overlapping_pending_edit_shows_the_reviewer_both_versions_and_publishes_their_merge(guide):
+    edit(login(make_user("ann")), guide, 1, body="Call 0800 and press 3.\n\nAsk for the retention team.")
+    edit(
+        login(make_user("tess", trusted=True)),
+        guide,
+        1,
+        body="Call 0800 and press 9.\n\nAsk for the retention team.",
+    )
+    pending = GuideRevision.objects.get(status="pending")
+    reviewer = login(make_user("rita", trusted=True))
+    response = reviewer.post(f"/edits/{pending.pk}/review/", {"decision": "approve"})
+    html = response.content.decode()
+    assert response.status_code == 409 and "Nothing was published" in html
+    assert escape(MINE_MARK) in html and "press 3" in html and "press 9" in html
+    guide.refresh_from_db()
+    assert "press 9" in guide.body and GuideRevision.objects.get(pk=pending.pk).status == "pending"
+    resolved = form_data(guide, 3, body="Call 0800 and press 3, then 9.\n\nAsk for the retention team.")
+    reviewer.post("/companies/acme/guides/reach/edit/", {**resolved, "resolves": pending.pk})
+    guide.refresh_from_db()
+    assert guide.body.startswith("Call 0800 and press 3, then 9.")
+    pending.refresh_from_db()
+    assert pending.status == "approved" and "Merged by hand into revision 4" in pending.review_note
+
+
+def test_editors_on_different_paragraphs_merge_and_on_the_same_paragraph_get_a_merged_draft(guide):
+    ann, bob = login(make_user("ann", trusted=True)), login(make_user("bob", trusted=True))
+    edit(ann, guide, 1, body="Call 0800 and press 3.\n\nAsk for the retention team.", summary="New menu")
+    response = edit(bob, guide, 1, body="Call 0800 and press 2.\n\nAsk for the loyalty team.")
+    assert response.status_code == 302  # different paragraphs: merged and published
+    guide.refresh_from_db()
+    assert guide.body == "Call 0800 and press 3.\n\nAsk for the loyalty team."
+    response = edit(ann, guide, 1, body="Call 0800 and press 4.\n\nAsk for the retention team.")
+    html = response.content.decode()
+    assert response.status_code == 409 and "Someone else saved this guide" in html
+    assert (
+        escape(MINE_MARK) in html and escape(THEIRS_MARK) in html and "press 4" in html and "press 3" in html
+    )
+    assert "loyalty team" in html  # bob's change to the other paragraph is in the draft
+    assert 'name="base_revision" value="3"' in html
+    kept_markers = edit(ann, guide, 3, body=f"{MINE_MARK}\npress 4\n=======\npress 3\n{THEIRS_MARK}")
+    assert "remove the lines" in kept_markers.content.decode()
+    guide.refresh_from_db()
+    assert MINE_MARK not in guide.body
+
+
+def test_a_missing_or_foreign_base_is_a_conflict_not_an_overwrite(guide):
+    response = edit(login(make_user("tess", trusted=True)), guide, 99, body="Overwrite everything.")
+    assert response.status_code == 409
+    guide.refresh_from_db()
+    assert guide.body == TWO_PARAGRAPHS
+
+
+def test_a_new_guide_is_previewed_for_its_author_and_reviewers_and_hidden_from_everyone_else():
+    make_company(slug="zeta")
+    author = login(make_user("newbie"))
+    data = {
+        "kind": "cancel",
+        "title": "How to cancel Zeta",
+        "body": "Write to **them**.",
+        "difficulty": "hard",
+    }
+    author.post("/companies/zeta/guides/new/", data)
+    url = "/companies/zeta/guides/how-to-cancel-zeta/"
+    preview = author.get(url).content.decode()
+    assert "Not published yet." in preview and "<strong>them</strong>" in preview
+    assert '<meta name="robots" content="noindex">' in preview
+    reviewer = login(make_user("rita", trusted=True))
+    assert "Not published yet." in reviewer.get(url).content.decode()
+    queue = reviewer.get("/edits/pending/").content.decode()
+    assert "New guide" in queue and "<strong>them</strong>" in queue
+    assert Client().get(url).status_code == 404
+    assert login(make_user("stranger")).get(url).status_code == 404
+    assert Client().get(url + "history/").status_code == 404
+
+
+def test_revert_only_brings_back_text_that_was_published(guide):
+    edit(login(make_user("newbie")), guide, 1, body="Spam")
+    pending = GuideRevision.objects.get(status="pending")
+    pending.reject(make_user("rita", trusted=True))
+    admin = login(make_user("tess", trusted=True))
+    assert admin.post(f"/companies/acme/guides/reach/revert/{pending.revision_number}/").status_code == 404
+    guide.refresh_from_db()
+    assert guide.body == TWO_PARAGRAPHS
+
+
+def test_the_author_sees_that_their_edit_waits(guide):
+    author = login(make_user("newbie"))
+    edit(author, guide, 1, body=TWO_PARAGRAPHS + "\n\nA new step.")
+    assert (
+        "Your edit of this guide waits for review"
+        in author.get("/companies/acme/guides/reach/").content.decode()
+    )
+    page = author.get("/companies/acme/guides/reach/edit/").content.decode()
+    assert "Continue that edit" in page and "A new step." not in page
+    continued = author.get("/companies/acme/guides/reach/edit/?continue=2").content.decode()
+    assert "A new step." in continued and 'name="base_revision" value="2"' in continued
+
+
+def test_merge_keeps_both_sides_changes_and_marks_only_overlaps():
+    base = "one\ntwo\n\nthree"
+    assert merge_text(base, "ONE\ntwo\n\nthree", "one\ntwo\n\nTHREE") == ("ONE\ntwo\n\nTHREE", False)
+    merged, conflict = merge_text(base, "uno\ntwo\n\nthree", "eins\ntwo\n\nthree")
+    assert conflict and merged.splitlines()[:5] == [MINE_MARK, "uno", "=======", "eins", THEIRS_MARK]
+    same = merge_content(
+        {"title": "a", "body": base}, {"title": "b", "body": base}, {"title": "b", "body": base}
+    )
+    assert same.clean and same.content["title"] == "b"
+    fields = merge_content({"title": "a", "body": ""}, {"title": "b", "body": ""}, {"title": "c", "body": ""})
+    assert fields.conflicts == ["title"] and fields.content["title"] == "b"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_approving_one_revision_at_once_apply_it_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises the whole database; the row locks are PostgreSQL's")
+    guide = make_published_guide(make_company(slug="acme"), slug="reach", body=TWO_PARAGRAPHS)
+    pending = guide.save_revision(make_user("newbie"), {**guide.current_revision.content(), "body": "New."})
+    reviewers, outcomes, start = (
+        [make_user("r1", trusted=True), make_user("r2", trusted=True)],
+        [],
+        threading.Barrier(2),
+    )
+
+    def approve(reviewer):
+        start.wait()
+        try:
+            outcomes.append(GuideRevision.objects.get(pk=pending.pk).approve(reviewer))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(r,)) for r in reviewers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == [None, "published"]
+    assert guide.revisions.count() == 2
+    guide.refresh_from_db()
+    assert guide.body == "New." and guide.current_revision == pending
+
+
+def test_save_revision_raises_with_the_merged_draft_on_overlap(guide):
+    content = guide.current_revision.content()
+    press_5 = {**content, "body": "Press 5.\n\nAsk for the retention team."}
+    guide.save_revision(None, press_5, base_revision_number=1, publish=True)
+    with pytest.raises(EditConflict) as raised:
+        guide.save_revision(
+            None, {**content, "body": "Press 6.\n\nAsk for the retention team."}, base_revision_number=1
+        )
+    assert raised.value.merge.conflicts == ["body"]
+    assert (
+        "Press 6." in raised.value.merge.content["body"] and "Press 5." in raised.value.merge.content["body"]
+    )
