@@ -32,7 +32,10 @@ def signup(request):
 @require_GET
 def profile(request, username):
     person = get_object_or_404(User.objects.select_related("profile"), username=username, is_active=True)
-    revisions = person.guide_revisions.select_related("guide__company").order_by("-created")[:100]
+    revisions = person.guide_revisions.select_related("guide__company", "reviewed_by").order_by("-created")[
+        :100
+    ]
+    corrections = person.channelcorrection_set.select_related("company", "channel").order_by("-created")[:100]
     counts = person.guide_revisions.aggregate(
         total=Count("id"), accepted=Count("id", filter=Q(status="approved"))
     )
@@ -44,5 +47,11 @@ def profile(request, username):
     return render(
         request,
         "accounts/profile.html",
-        {"person": person, "revisions": revisions, "counts": counts, "role": role},
+        {
+            "person": person,
+            "revisions": revisions,
+            "corrections": corrections,
+            "counts": counts,
+            "role": role,
+        },
     )

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -106,6 +107,38 @@ class Company(TimeStamped):
         """The best way to reach a human: the lowest-ranked active channel that reaches one."""
         humans = [c for c in self.active_channels if c.reaches_human]
         return min(humans, key=lambda c: (c.human_rank, c.id)) if humans else None
+
+    @property
+    def region(self):
+        """The country phone numbers in this company's text are read in when written without one."""
+        return self.countries[0] if self.countries else "US"
+
+    def unfamiliar_contacts(self, text):
+        """Phone numbers, e-mail addresses and links in `text` found on none of this company's
+        channels and not on its own domain, as readable strings: what a reviewer should check."""
+        channels = [(c.kind, c.value) for c in self.channels.all()]  # prefetched by review pages
+        numbers = {value for kind, value in channels if kind == ChannelKind.PHONE}
+        addresses = {value.lower() for kind, value in channels if kind == ChannelKind.EMAIL}
+        hosts = {registrable_host(value) for kind, value in channels if value.startswith("http")} | {
+            self.domain
+        }
+        hosts.discard("")
+
+        def own_host(host):
+            return any(host == known or host.endswith("." + known) for known in hosts)
+
+        found = [
+            f"new number {format_phone(e164)}"
+            for _, e164 in phone_numbers_in(text, self.region)
+            if e164 not in numbers
+        ]
+        for address in EMAIL_IN_TEXT.findall(text or ""):
+            if address.lower() not in addresses and not own_host(address.rsplit("@", 1)[1].lower()):
+                found.append(f"new e-mail address {address}")
+        for url in URL_IN_TEXT.findall(text or ""):
+            if not own_host(registrable_host(url)):
+                found.append(f"link to another site {registrable_host(url)}")
+        return list(dict.fromkeys(found))
 
     def channels_by_department(self):
         """[(department label, [channels])] in the order departments are declared."""
@@ -424,6 +457,16 @@ class ContactChannel(TimeStamped):
 # Value helpers --------------------------------------------------------------
 
 
+# Numbers that do not reach a company's support at a normal rate, or that forward
+# anywhere: the kinds scammers plant as "customer service" numbers.
+REFUSED_NUMBER_TYPES = {
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "a premium-rate number",
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "a personal forwarding number",
+    phonenumbers.PhoneNumberType.PAGER: "a pager number",
+    phonenumbers.PhoneNumberType.VOICEMAIL: "a voicemail number",
+}
+
+
 def normalise_phone(value, region="US"):
     try:
         number = phonenumbers.parse(value, region)
@@ -431,7 +474,37 @@ def normalise_phone(value, region="US"):
         raise ValidationError(f"'{value}' is not a phone number.") from None
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(f"'{value}' is not a valid phone number for its country.")
+    check_number_type(number, value)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def check_number_type(number, as_typed):
+    """Refuses premium-rate and other numbers that are not a company's support line."""
+    refused = REFUSED_NUMBER_TYPES.get(phonenumbers.number_type(number))
+    if refused:
+        raise ValidationError(
+            f"'{as_typed}' is {refused}. GetHelp lists only numbers that reach a company at a normal rate."
+        )
+
+
+def phone_numbers_in(text, region="US"):
+    """[(as written, E.164)] for every valid phone number in a text."""
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(text or "", region, leniency=phonenumbers.Leniency.VALID):
+        found.append(
+            (match.raw_string, phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
+        )
+    return found
+
+
+def refuse_premium_numbers(text, region="US"):
+    """Raises ValidationError naming the first premium-rate (or similar) number in a text."""
+    for match in phonenumbers.PhoneNumberMatcher(text or "", region, leniency=phonenumbers.Leniency.VALID):
+        check_number_type(match.number, match.raw_string)
+
+
+EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL_IN_TEXT = re.compile(r"https?://[^\s<>()\]\[\"']+", re.I)
 
 
 def format_phone(e164):

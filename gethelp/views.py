@@ -18,7 +18,7 @@ from core.caching import cached, cached_response, shared_page
 from directory import view_counts
 from directory.models import Category, Company
 from freshness import feedback
-from guides.models import Guide
+from guides.models import Guide, GuideRevision
 
 from . import page_cache
 from .structured_data import organization_json_ld
@@ -90,10 +90,19 @@ def render_company_page(request, company, cacheable):
         "json_ld": json_ld,
         "wait_chart": feedback.wait_chart_svg(wait_cells),
         "best_times": feedback.best_times(wait_cells),
+        "own_pending": own_pending_work(request.user, company),
     }
     if cacheable:
         context["csrf_token"] = page_cache.CSRF_PLACEHOLDER  # filled in per visitor
     return render(request, "pages/company_detail.html", context)
+
+
+def own_pending_work(user, company):
+    """How many of this person's edits of the company's guides and channels wait for review."""
+    if not user.is_authenticated:
+        return 0
+    revisions = GuideRevision.objects.filter(guide__company=company, author=user, status="pending")
+    return revisions.count() + company.corrections.filter(author=user, status="pending").count()
 
 
 @require_GET

@@ -1,9 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from directory.models import ContactChannel
+from directory.models import ContactChannel, refuse_premium_numbers
 
-from .corrections import parse_hours, parse_steps
+from .corrections import FIELD_LABELS, describe, parse_hours, parse_steps
 from .merge import MINE_MARK, SPLIT_MARK, THEIRS_MARK
 from .models import ChannelCorrection, Difficulty, Guide, GuideKind
 
@@ -34,6 +34,7 @@ class GuideEditForm(forms.Form):
 
     def clean_body(self):
         body = self.cleaned_data["body"]
+        refuse_premium_numbers(body, self.company.region)
         if any(line.strip() in (MINE_MARK, THEIRS_MARK) for line in body.splitlines()):
             raise ValidationError(
                 f"Keep one of the two versions and remove the lines “{MINE_MARK}”, “{SPLIT_MARK}” and “{THEIRS_MARK}”."
@@ -50,6 +51,7 @@ class GuideEditForm(forms.Form):
 
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
+        self.company = company
         self.fields["channels"].queryset = company.channels.filter(status="active").order_by(
             "human_rank", "id"
         )
@@ -124,6 +126,10 @@ class CorrectionForm(forms.Form):
         )
         self.fields["channel"].label_from_instance = channel_label
 
+    def clean_notes(self):
+        refuse_premium_numbers(self.cleaned_data["notes"], self.company.region)
+        return self.cleaned_data["notes"]
+
     def clean(self):
         data = super().clean()
         action, channel = data.get("action"), data.get("channel")
@@ -196,10 +202,26 @@ class CorrectionForm(forms.Form):
     def is_spam(self):
         return bool(self.cleaned_data.get("nickname"))
 
+    def chosen_channel(self):
+        """The channel the form is about (as sent, or from the link that opened it), or None."""
+        channel_id = str(self["channel"].value() or "")
+        if not (channel_id.isdecimal() and len(channel_id) < 19):
+            return None
+        return self.fields["channel"].queryset.filter(pk=int(channel_id)).first()
+
+    def current_values(self):
+        """[(detail, lines)] of the chosen channel as it is now, so people see what they correct."""
+        channel = self.chosen_channel()
+        if channel is None:
+            return []
+        return [
+            (FIELD_LABELS[field], describe(field, getattr(channel, field)))
+            for field in ChannelCorrection.FIELDS
+        ]
+
     def open_flag(self):
         """The open review-queue flag this correction answers, when it is one of the chosen channel's."""
-        flag_id, channel_id = (str(self[name].value() or "") for name in ("flag", "channel"))
-        if not all(value.isdecimal() and len(value) < 19 for value in (flag_id, channel_id)):
+        flag_id, channel = str(self["flag"].value() or ""), self.chosen_channel()
+        if not (flag_id.isdecimal() and len(flag_id) < 19) or channel is None:
             return None
-        channel = self.fields["channel"].queryset.filter(pk=int(channel_id)).first()
-        return channel.flags.filter(pk=int(flag_id), status="open").first() if channel else None
+        return channel.flags.filter(pk=int(flag_id), status="open").first()

@@ -7,6 +7,7 @@ from accounts.models import Profile, can_publish
 from core.models import TimeStamped
 from directory.models import Company, ContactChannel
 
+from .corrections import describe_changes
 from .merge import merge_content
 from .querysets import GuideQuerySet
 from .signals import correction_applied
@@ -351,6 +352,9 @@ class ChannelCorrection(TimeStamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(
+        max_length=500, blank=True, help_text="The reviewer's note for the author."
+    )
 
     class Meta:
         ordering = ["created"]
@@ -368,6 +372,22 @@ class ChannelCorrection(TimeStamped):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.channel or self.company}"
+
+    def review_rows(self):
+        """[(field label, now, proposed)] in words, for each detail this correction changes."""
+        if self.action == self.Action.RETIRE:
+            return describe_changes({"status": ("active", "retired")})
+        current = self.channel if self.channel_id else None
+        return describe_changes(
+            {
+                field: (getattr(current, field, None) if current else None, value)
+                for field, value in self.proposed.items()
+            }
+        )
+
+    def proposed_text(self):
+        """The proposed value and notes, where a new number, address or link would appear."""
+        return " ".join(str(self.proposed.get(field, "")) for field in ("value", "notes"))
 
     def preview(self):
         """The channel as it would be after this correction (not saved)."""
@@ -412,11 +432,17 @@ class ChannelCorrection(TimeStamped):
             correction_applied.send(sender=ChannelCorrection, correction=self, reviewer=reviewer)
         return True
 
-    def reject(self, reviewer):
+    def reject(self, reviewer, note=""):
+        """Rejects this correction, with the reviewer's note for its author; False if already reviewed."""
         from django.utils import timezone
 
-        ChannelCorrection.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
-            status=self.Status.REJECTED, reviewed_by=reviewer, reviewed_at=timezone.now()
+        return bool(
+            ChannelCorrection.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+                status=self.Status.REJECTED,
+                reviewed_by=reviewer,
+                reviewed_at=timezone.now(),
+                review_note=note,
+            )
         )
 
 
@@ -440,6 +466,10 @@ class ChannelChange(models.Model):
         return f"{self.channel_id}: {', '.join(self.changes)}"
 
     HISTORY_FIELDS = (*ChannelCorrection.FIELDS, "status")
+
+    def readable_changes(self):
+        """[(field label, before, after)] in words."""
+        return describe_changes({field: tuple(pair) for field, pair in self.changes.items()})
 
     @classmethod
     def snapshot(cls, channel):

@@ -224,13 +224,17 @@ def pending(request):
     revisions = (
         GuideRevision.objects.filter(status=GuideRevision.Status.PENDING)
         .select_related("guide__company", "guide__current_revision", "author", "previous_revision")
+        .prefetch_related("guide__company__channels")
         .order_by("created", "id")
     )
     corrections = (
         ChannelCorrection.objects.filter(status=ChannelCorrection.Status.PENDING)
         .select_related("company", "channel", "author")
+        .prefetch_related("company__channels")
         .order_by("created", "id")
     )
+    for correction in corrections:
+        correction.unfamiliar = correction.company.unfamiliar_contacts(correction.proposed_text())
     return render(
         request,
         "guides/pending.html",
@@ -242,9 +246,17 @@ def review_preview(revision):
     """The revision with what a reviewer needs: its rendered text and its word diff from the published one."""
     published = revision.guide.current_revision
     revision.preview_html = render_markdown(revision.body)
+    company = revision.guide.company
+    already = set(company.unfamiliar_contacts(published.body)) if published else set()
+    revision.unfamiliar = [c for c in company.unfamiliar_contacts(revision.body) if c not in already]
     revision.title_diff = word_diff(published.title if published else "", revision.title)
     revision.body_diff = word_diff(published.body if published else "", revision.body)
     return revision
+
+
+def review_note(request):
+    """The reviewer's note for the author, as typed (bounded, without NUL bytes)."""
+    return request.POST.get("note", "").replace("\x00", "").strip()[:500]
 
 
 APPROVED_MESSAGES = {
@@ -264,9 +276,7 @@ def review_revision(request, pk):
     if revision.author_id == request.user.pk:
         messages.error(request, "You cannot review your own edit; another trusted editor will.")
     elif request.POST.get("decision") != "approve":
-        rejected = revision.reject(
-            request.user, request.POST.get("note", "").replace("\x00", "").strip()[:500]
-        )
+        rejected = revision.reject(request.user, review_note(request))
         messages.success(request, "Edit rejected." if rejected else APPROVED_MESSAGES[None])
     else:
         try:
@@ -307,7 +317,7 @@ def suggest_correction(request, company_slug):
     return render(
         request,
         "guides/suggest_correction.html",
-        {"form": form, "company": company, "flag": form.open_flag()},
+        {"form": form, "company": company, "flag": form.open_flag(), "current": form.current_values()},
     )
 
 
@@ -341,6 +351,6 @@ def review_correction(request, pk):
         else:
             messages.success(request, "Correction applied." if applied else "Someone already reviewed it.")
     else:
-        correction.reject(request.user)
-        messages.success(request, "Correction rejected.")
+        rejected = correction.reject(request.user, review_note(request))
+        messages.success(request, "Correction rejected." if rejected else "Someone already reviewed it.")
     return redirect("guides:pending")

@@ -59,7 +59,8 @@ def test_approval_applies_atomically_and_the_history_shows_who(channel):
     assert (change.author, change.reviewer) == (editor, reviewer)
     assert change.changes["value"] == ["+12025550143", "+12025550199"]
     html = Client().get(f"/companies/acme/channels/{channel.pk}/history/").content.decode()
-    assert "proposed by mira, approved by rev" in html and "+12025550199" in html
+    assert "proposed by mira, approved by rev" in html and "(202) 555-0199" in html
+    assert "Press 2 → Say “agent”" in html and "Mon–Fri 08:00–18:00" in html and "[{" not in html
 
 
 def test_a_trusted_editor_adds_a_channel_directly():

@@ -19,7 +19,10 @@ TWO_PARAGRAPHS = "Call 0800 and press 2.\n\nAsk for the retention team."
 @pytest.fixture
 def guide():
     return make_published_guide(
-        make_company(slug="acme"), slug="reach", title="Reach a human at Acme", body=TWO_PARAGRAPHS
+        make_company(slug="acme", website="https://www.acme.example/"),
+        slug="reach",
+        title="Reach a human at Acme",
+        body=TWO_PARAGRAPHS,
     )
 
 
@@ -44,7 +47,7 @@ def public_text(guide):
 
 
 def test_a_trusted_edit_of_another_field_never_publishes_someone_elses_pending_text(guide):
-    edit(login(make_user("newbie")), guide, 1, body=TWO_PARAGRAPHS + "\n\nUNREVIEWED: call 1-900-555-0199.")
+    edit(login(make_user("newbie")), guide, 1, body=TWO_PARAGRAPHS + "\n\nUNREVIEWED: call (202) 555-0188.")
     trusted = login(make_user("tess", trusted=True))
     page = trusted.get("/companies/acme/guides/reach/edit/").content.decode()
     assert "UNREVIEWED" not in page  # the form starts from the published text...
@@ -53,14 +56,14 @@ def test_a_trusted_edit_of_another_field_never_publishes_someone_elses_pending_t
     assert "about 15 min" in public_text(guide) and "UNREVIEWED" not in public_text(guide)
     pending = GuideRevision.objects.get(revision_number=2)
     login(make_user("rita", trusted=True)).post(
-        f"/edits/{pending.pk}/review/", {"decision": "reject", "note": "Premium-rate number"}
+        f"/edits/{pending.pk}/review/", {"decision": "reject", "note": "Not the company's number"}
     )
     guide.refresh_from_db()
     assert "UNREVIEWED" not in public_text(guide) and "UNREVIEWED" not in guide.body
     pending.refresh_from_db()
-    assert (pending.status, pending.review_note) == ("rejected", "Premium-rate number")
+    assert (pending.status, pending.review_note) == ("rejected", "Not the company's number")
     history = login(pending.author).get("/companies/acme/guides/reach/history/").content.decode()
-    assert "Premium-rate number" in history
+    assert "Not the company&#x27;s number" in history
 
 
 def test_approving_an_older_revision_after_a_newer_one_never_rolls_the_page_back():
@@ -257,3 +260,63 @@ def test_save_revision_raises_with_the_merged_draft_on_overlap(guide):
     assert (
         "Press 6." in raised.value.merge.content["body"] and "Press 5." in raised.value.merge.content["body"]
     )
+
+
+def test_premium_rate_numbers_are_refused_in_guides_and_corrections_with_what_was_typed_kept(guide):
+    from tests.factories import make_channel
+
+    body = TWO_PARAGRAPHS + "\n\nOr call 1-900-555-0199 for faster service."
+    response = edit(login(make_user("tess", trusted=True)), guide, 1, body=body)
+    html = response.content.decode()
+    assert response.status_code == 200 and "is a premium-rate number" in html and "faster service" in html
+    channel = make_channel(guide.company, value="+12025550143")
+    data = {"action": "fix", "channel": channel.pk, "value": "+1 900 555 0199", "reason": "new line"}
+    response = Client().post("/companies/acme/suggest/", data)
+    assert "is a premium-rate number" in response.content.decode()
+    assert GuideRevision.objects.count() == 1 and not guide.company.corrections.exists()
+
+
+def test_the_queue_marks_numbers_and_links_not_seen_elsewhere_for_the_company(guide):
+    from tests.factories import make_channel
+
+    make_channel(guide.company, value="+12025550143")
+    known = "Call (202) 555-0143 or see https://help.acme.example/ then"
+    body = f"{known} (202) 555-0177, write to scam@elsewhere.example or visit https://evil.example/x."
+    edit(login(make_user("newbie")), guide, 1, body=body)
+    queue = login(make_user("rita", trusted=True)).get("/edits/pending/").content.decode()
+    assert "Check before approving" in queue
+    assert "new number (202) 555-0177" in queue and "(202) 555-0143," not in queue
+    assert (
+        "new e-mail address scam@elsewhere.example" in queue and "link to another site evil.example" in queue
+    )
+
+
+def test_contributors_follow_their_corrections_and_edits_with_the_reviewers_note(guide):
+    from tests.factories import make_channel
+
+    channel = make_channel(guide.company, value="+12025550143", ivr_steps=[{"action": "press", "value": "2"}])
+    mira = make_user("mira")
+    author = login(mira)
+    form = author.get(f"/companies/acme/suggest/?channel={channel.pk}").content.decode()
+    assert "The channel now" in form and "(202) 555-0143" in form and "Press 2" in form
+    author.post(
+        "/companies/acme/suggest/", {"action": "fix", "channel": channel.pk, "ivr_steps": "press 2, press 9"}
+    )
+    author.post(
+        "/companies/acme/suggest/", {"action": "fix", "channel": channel.pk, "notes": "Ask for billing"}
+    )
+    company_page = author.get("/companies/acme/").content.decode()
+    assert "2 of your edits for" in company_page and "wait for review" in company_page
+    reviewer = login(make_user("rita", trusted=True))
+    queue = reviewer.get("/edits/pending/").content.decode()
+    assert "Press 2 → Press 9" in queue and "[{" not in queue and "ivr_steps" not in queue
+    first, second = mira.channelcorrection_set.order_by("pk")
+    reviewer.post(f"/edits/corrections/{first.pk}/review/", {"decision": "approve"})
+    reviewer.post(
+        f"/edits/corrections/{second.pk}/review/", {"decision": "reject", "note": "Billing has its own line"}
+    )
+    profile = Client().get("/accounts/people/mira/").content.decode()
+    assert "No corrections yet" not in profile and "Applied" in profile and "Rejected" in profile
+    assert "Billing has its own line" in profile
+    history = Client().get(f"/companies/acme/channels/{channel.pk}/history/").content.decode()
+    assert "Press 2 → Press 9" in history and "[{" not in history
