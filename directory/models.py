@@ -4,6 +4,7 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
@@ -236,6 +237,10 @@ class ContactChannel(TimeStamped):
     source_url = models.URLField(blank=True, max_length=500)
     source_seen_at = models.DateTimeField(null=True, blank=True)
     last_verified_at = models.DateTimeField(null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Who last checked it: a reviewer, or whoever approved a correction.",
+    )  # fmt: skip
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
 
     objects = ContactChannelQuerySet.as_manager()

@@ -26,13 +26,17 @@ class ContactChannelQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status="active")
 
-    def reverify(self, now):
-        """Marks these channels as verified at `now`; sends channels_changed."""
-        return self._changed(last_verified_at=now, modified=now)
+    def reverify(self, now, by=None):
+        """Marks these channels as verified at `now` by `by`; sends channels_changed."""
+        return self._changed(last_verified_at=now, last_verified_by=by, modified=now)
 
     def retire(self, now):
         """Retires these channels (a retired channel is never primary); sends channels_changed."""
         return self._changed(status="retired", is_primary=False, modified=now)
+
+    def restore(self, now):
+        """Brings retired channels back (not as primary: another may have taken that place)."""
+        return self.filter(status="retired")._changed(status="active", modified=now)
 
     def _changed(self, **values):
         company_ids = set(self.values_list("company_id", flat=True))

@@ -1,6 +1,7 @@
 """Freshness: what consumers report, what the checks found, and what is flagged for review."""
 
 import math
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,7 @@ from django.db.models import Q
 
 from core.models import TimeStamped
 from directory.models import ContactChannel
+from guides.models import ChannelChange
 
 from .querysets import FlagQuerySet
 
@@ -154,6 +156,47 @@ class Flag(TimeStamped):
     def target(self):
         return self.channel or self.guide
 
+    def evidence_lines(self, now=None):
+        """Why this was flagged, in sentences an admin can check."""
+        from django.utils import timezone
+
+        now, evidence = now or timezone.now(), self.evidence or {}
+        if self.reason == self.Reason.AGE and self.channel:
+            return self._age_evidence(self.channel, now)
+        if self.reason == self.Reason.FEEDBACK and "reports" in evidence:
+            line = f"{evidence['failures']} of {evidence['reports']} reports in the last "
+            line += f"{evidence.get('window_days', 90)} days say it did not work"
+            if "failure_rate_lower_bound" in evidence:
+                line += f" (at least {round(100 * evidence['failure_rate_lower_bound'])}% failing, at 95% confidence)"
+            return [line + "."]
+        if self.reason == self.Reason.LINK and "checks" in evidence:
+            return [
+                f"Checked {check['checked_at'][:16].replace('T', ' ')}: {check.get('error') or check.get('status_code')}"
+                + (f" (ended at {check['final_url']})" if check.get("final_url") else "")
+                for check in evidence.get("checks", [])
+            ]
+        if self.reason == self.Reason.CHANNEL_CHANGED and self.guide:
+            checked = self.guide.last_verified_at
+            since = f"it was last checked on {checked:%-d %b %Y}" if checked else "it was written"
+            return [f"A channel this guide uses was flagged, changed or retired since {since}."]
+        return [f"{key}: {value}" for key, value in evidence.items()]
+
+    @staticmethod
+    def _age_evidence(channel, now):
+        days = settings.REVERIFY_INTERVAL_DAYS.get(channel.kind, 180)
+        checked = channel.last_verified_at
+        if checked:
+            who = f" by {channel.last_verified_by}" if channel.last_verified_by else ""
+            last = f"Last verified {checked:%-d %b %Y}{who} ({(now - checked).days} days ago)."
+        else:
+            checked = channel.created
+            last = f"Never verified since it was added on {checked:%-d %b %Y}."
+        due = checked + timedelta(days=days)
+        return [
+            last,
+            f"{channel.get_kind_display()} channels are checked every {days} days: due since {due:%-d %b %Y}.",
+        ]
+
     def save(self, *args, **kwargs):
         if self.company_id is None and self.target is not None:
             self.company_id = self.target.company_id
@@ -173,3 +216,20 @@ def wilson_lower_bound(failures, total, z=1.96):
     centre = rate + z * z / (2 * total)
     margin = z * math.sqrt((rate * (1 - rate) + z * z / (4 * total)) / total)
     return max(0.0, (centre - margin) / denominator)
+
+
+def restore_channel(channel, user):
+    """Brings a retired channel back and records who did it in its history; False if it was not retired."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    with transaction.atomic():
+        if not ContactChannel.objects.filter(pk=channel.pk).restore(timezone.now()):
+            return False
+        ChannelChange.objects.create(
+            channel=channel,
+            reviewer=user,
+            changes={"status": ["retired", "active"]},
+            summary="Restored after retirement",
+        )
+    return True

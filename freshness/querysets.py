@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from core.batching import batch
 from directory.models import ContactChannel
-from guides.models import Guide
+from guides.models import ChannelChange, Guide
 
 from .signals import flags_resolved
 
@@ -33,7 +33,10 @@ class FlagQuerySet(models.QuerySet):
     def queue_rows(self, ids):
         """The flags `ids`, in that order, with everything a review queue row shows."""
         rows = self.select_related(
-            "channel__company__category", "guide__company__category", "resolved_by"
+            "channel__company__category",
+            "channel__last_verified_by",
+            "guide__company__category",
+            "resolved_by",
         ).in_bulk(ids)
         return [rows[pk] for pk in ids if pk in rows]
 
@@ -68,12 +71,19 @@ class FlagQuerySet(models.QuerySet):
             guide_ids = set(resolved.exclude(guide=None).values_list("guide_id", flat=True))
             channels = ContactChannel.objects.filter(pk__in=channel_ids)
             guides = Guide.objects.filter(pk__in=guide_ids)
-            if status == "verified":
-                channels.reverify(now)
+            if status in ("verified", "dismissed"):
+                # A person looked and found it right: a verification the sweeps respect.
+                channels.reverify(now, by=user if getattr(user, "pk", None) else None)
                 guides.reverify(now)
             elif status == "retired":
+                retired = list(channels.filter(status="active").values_list("pk", flat=True))
                 channels.retire(now)
                 guides.unpublish(now)
+                ChannelChange.objects.bulk_create(
+                    ChannelChange(channel_id=pk, reviewer=user, changes={"status": ["active", "retired"]},
+                                  summary=(f"Retired from the review queue: {note}" if note else "Retired from the review queue")[:200])
+                    for pk in retired
+                )  # fmt: skip
                 # A retired entry needs no other review.
                 flags.open().filter(Q(channel__in=channel_ids) | Q(guide__in=guide_ids)).update(
                     status=status, resolved_by=user, resolved_at=now, note=note or "retired", modified=now

@@ -9,11 +9,11 @@ same functions.
 
 import json
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, DateTimeField, Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from .models import ChannelReport, Flag, LinkCheck, wilson_lower_bound
 from .signals import flags_added
 
 log = logging.getLogger(__name__)
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _insert_flags(target_qs, target_column, reason, now, evidence=None):
@@ -62,12 +63,36 @@ def flag_aged_channels(now=None):
 
 
 def failing_channels(now=None):
-    """{channel id: (failures, reports, lower bound)} for channels whose recent reports say they fail."""
+    """{channel id: (failures, reports, lower bound)} for channels whose recent reports say they fail.
+
+    A person who resolved a feedback flag of a channel judged the reports before it:
+    only the reports that came after count for that channel again.
+    """
     now = now or timezone.now()
     since = now - timedelta(days=settings.FEEDBACK_WINDOW_DAYS)
-    rows = (
-        ChannelReport.objects.filter(created__gte=since, channel__status="active")
+    failing = _failing(ChannelReport.objects.filter(created__gte=since, channel__status="active"))
+    for channel_id, reviewed_at in last_reviewed(failing, Flag.Reason.FEEDBACK).items():
+        del failing[channel_id]
+        failing.update(
+            _failing(ChannelReport.objects.filter(channel_id=channel_id, created__gt=max(since, reviewed_at)))
+        )
+    return failing
+
+
+def last_reviewed(channel_ids, reason):
+    """{channel id: when a person last resolved a flag for `reason`} among `channel_ids`."""
+    return dict(
+        Flag.objects.filter(channel_id__in=channel_ids, reason=reason, resolved_at__isnull=False)
+        .exclude(status=Flag.Status.OPEN)
         .values("channel_id")
+        .annotate(at=Max("resolved_at"))
+        .values_list("channel_id", "at")
+    )
+
+
+def _failing(reports):
+    rows = (
+        reports.values("channel_id")
         .annotate(total=Count("id"), failures=Count("id", filter=Q(worked=False)))
         .filter(total__gte=settings.FEEDBACK_MIN_REPORTS)
     )
@@ -106,12 +131,25 @@ def flag_guides_with_stale_channels(now=None):
     """Flags guides that use a channel which is flagged, retired, or changed since the guide was verified."""
     now = now or timezone.now()
     through = Guide.channels.through
+    # Once a person has resolved a guide's flag, only what happened after counts again.
+    reviewed_at = Coalesce(OuterRef("reviewed_at"), Value(NEVER, output_field=DateTimeField()))
     troubled = through.objects.filter(guide_id=OuterRef("pk")).filter(
-        Q(contactchannel__status=ContactChannel.Status.RETIRED)
-        | Q(contactchannel__flags__status=Flag.Status.OPEN)
+        Q(contactchannel__status="retired", contactchannel__modified__gt=reviewed_at)
+        | Q(contactchannel__flags__status=Flag.Status.OPEN, contactchannel__flags__created__gt=reviewed_at)
         | Q(contactchannel__modified__gt=Coalesce(OuterRef("last_verified_at"), OuterRef("created")))
     )
-    guides = Guide.objects.published().filter(Exists(troubled))
+    last_review = Flag.objects.filter(
+        guide=OuterRef("pk"), reason=Flag.Reason.CHANNEL_CHANGED, resolved_at__isnull=False
+    )
+    guides = (
+        Guide.objects.published()
+        .annotate(
+            reviewed_at=Subquery(
+                last_review.exclude(status="open").order_by("-resolved_at").values("resolved_at")[:1]
+            )
+        )
+        .filter(Exists(troubled))
+    )
     count = _insert_flags(
         guides, "guide_id", Flag.Reason.CHANNEL_CHANGED, now, {"rule": "channel flagged, changed or retired"}
     )
@@ -165,10 +203,14 @@ def flag_broken_links(channel_ids, now):
     """Flags the channels among `channel_ids` whose last two checks both failed."""
     flags = []
     latest_two = {}
+    # Checks from before a person resolved a link flag of the channel were judged already.
+    reviewed = last_reviewed(channel_ids, Flag.Reason.LINK)
     for check in LinkCheck.objects.filter(channel_id__in=channel_ids).order_by(
         "channel_id", "-checked_at", "-id"
     ):
         latest_two.setdefault(check.channel_id, [])
+        if check.channel_id in reviewed and check.checked_at <= reviewed[check.channel_id]:
+            continue
         if len(latest_two[check.channel_id]) < 2:
             latest_two[check.channel_id].append(check)
     companies = dict(ContactChannel.objects.filter(pk__in=latest_two).values_list("pk", "company_id"))

@@ -9,4 +9,5 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("review/resolve/", views.review_resolve, name="review_resolve"),
     path("review/channels/<int:pk>/", views.review_channel, name="review_channel"),
+    path("review/channels/<int:pk>/restore/", views.review_restore, name="restore_channel"),
 ]

@@ -16,7 +16,7 @@ from directory.models import Category, ContactChannel
 
 from . import feedback
 from .forms import QueueFilterForm, ReportForm, ResolutionForm
-from .models import Flag
+from .models import Flag, restore_channel
 
 FLAGS_PER_PAGE = 50
 
@@ -88,6 +88,8 @@ def review_resolve(request):
         messages.error(request, form.non_field_errors()[0])
         return redirect(back)
     ids, status = form.cleaned_data["ids"], form.cleaned_data["status"]
+    if status == Flag.Status.RETIRED and not request.POST.get("confirmed"):
+        return confirm_retirement(request, form, back)
     resolved = Flag.objects.filter(pk__in=ids).resolve(status, request.user, form.cleaned_data["note"])
     if resolved:
         plural = "s" if len(resolved) != 1 else ""
@@ -97,6 +99,34 @@ def review_resolve(request):
         who = Flag.objects.filter(pk__in=already).describe_resolutions()
         messages.info(request, f"Already resolved a moment ago, nothing done: {who}.")
     return redirect(back)
+
+
+def confirm_retirement(request, form, back):
+    """Retiring hides a channel from readers: say what will go, and ask once more."""
+    flags = Flag.objects.filter(pk__in=form.cleaned_data["ids"]).select_related(
+        "channel__company", "guide__company"
+    )
+    hidden = [
+        (key, value)
+        for key, values in request.POST.lists()
+        if key != "csrfmiddlewaretoken"
+        for value in values
+    ]
+    return render(
+        request, "freshness/review/confirm_retire.html", {"flags": flags, "hidden": hidden, "back": back}
+    )
+
+
+@require_POST
+@staff_required
+def review_restore(request, pk):
+    """Undoes a retirement: the channel shows again (not as primary), and its history says who restored it."""
+    channel = get_object_or_404(ContactChannel.objects.select_related("company"), pk=pk)
+    if restore_channel(channel, request.user):
+        messages.success(request, "The channel is back on the company page.")
+    else:
+        messages.info(request, "This channel is not retired.")
+    return redirect("guides:channel_history", channel.company.slug, channel.pk)
 
 
 @require_GET

@@ -416,7 +416,7 @@ class ChannelCorrection(TimeStamped):
                 ContactChannel.objects.select_for_update().filter(pk=self.channel_id).get()
             before = {} if self.action == self.Action.ADD else ChannelChange.snapshot(self.channel)
             channel = self.preview()
-            channel.last_verified_at = timezone.now()
+            channel.last_verified_at, channel.last_verified_by = timezone.now(), reviewer
             channel.full_clean()
             channel.save()
             if self.action == self.Action.ADD:

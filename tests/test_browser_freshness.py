@@ -71,7 +71,11 @@ def test_admin_works_the_queue_with_the_keyboard(live_server, page, screenshot):
     assert page.get_by_text("1 flag marked “Still correct”.").is_visible()
     page.keyboard.press("j")
     with page.expect_navigation():
-        page.keyboard.press("r")  # the second row: retire
+        page.keyboard.press("r")  # the second row: retire, which asks first
+    assert page.get_by_role("heading", name="Retire 1 entry?").is_visible()
+    screenshot(page, "review-retire-confirm-desktop")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # "Yes, retire" has the focus
     page.keyboard.press("d")  # dismiss needs a note: focus moves to it
     page.keyboard.type("Reports came from one forum thread")
     page.keyboard.press("Escape")

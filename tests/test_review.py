@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone
 
 from directory.models import ContactChannel
@@ -73,7 +74,7 @@ def test_retire_retires_the_channel_and_closes_its_other_flags(admin_client, fla
     link = flags["popular_link"]
     channel = link.channel
     Flag.objects.create(channel=channel, reason="age")
-    resolve(admin_client, one=f"retired:{link.pk}")
+    resolve(admin_client, one=f"retired:{link.pk}", confirmed="1")
     channel.refresh_from_db()
     assert channel.status == ContactChannel.Status.RETIRED
     assert not Flag.objects.open().filter(channel=channel).exists()
@@ -202,7 +203,7 @@ def test_retiring_a_channel_and_a_guide_reindexes_their_companies_once(
     ids = [flags["popular_link"].pk, guide_flag.pk]
     with mock.patch.object(receivers.reindex_companies, "delay") as reindex:
         with django_capture_on_commit_callbacks(execute=True):
-            resolve(admin_client, action="retired", ids=ids, bulk_note="")
+            resolve(admin_client, action="retired", ids=ids, bulk_note="", confirmed="1")
     companies = sorted({flags["popular_link"].company_id, guide_flag.company_id})
     assert [call.args for call in reindex.call_args_list] == [(companies,)]
 
@@ -212,3 +213,56 @@ def test_odd_queue_filters_are_ignored(admin_client, flags):
         response = admin_client.get("/review/", query)
         html = response.content.decode()
         assert response.status_code == 200 and "Popular Telecom" in html and "Quiet Bank" in html
+
+
+def test_a_dismissal_is_a_verification_the_next_sweep_respects(admin_client, flags):
+    from freshness import sweeps
+
+    aged = flags["quiet_age"]
+    html = admin_client.get("/review/").content.decode()
+    assert "Phone channels are checked every 180 days: due since" in html
+    resolve(admin_client, one=f"dismissed:{aged.pk}", **{f"note-{aged.pk}": "Checked on the website today"})
+    aged.channel.refresh_from_db()
+    assert aged.channel.last_verified_by.username == "admin"
+    assert sweeps.flag_aged_channels() == 0
+    assert not Flag.objects.open().filter(channel=aged.channel).exists()
+
+
+def test_dismissed_feedback_is_not_reopened_for_the_same_reports_only_for_new_ones(admin_client):
+    from freshness import sweeps
+    from tests.factories import make_report
+
+    channel = make_channel()
+    for _ in range(12):
+        make_report(channel, worked=False)
+    assert sweeps.flag_failing_channels() == 1
+    flag = Flag.objects.get(channel=channel)
+    assert (
+        "12 of 12 reports in the last 90 days say it did not work"
+        in admin_client.get("/review/").content.decode()
+    )
+    resolve(admin_client, one=f"dismissed:{flag.pk}", **{f"note-{flag.pk}": "One forum thread"})
+    assert sweeps.flag_failing_channels() == 0
+    for _ in range(12):
+        make_report(channel, worked=False)
+    assert sweeps.flag_failing_channels() == 1
+
+
+def test_retiring_asks_first_and_can_be_undone_from_the_channel_history(admin_client, flags):
+    link = flags["popular_link"]
+    response = resolve(admin_client, one=f"retired:{link.pk}")
+    assert "Retire 1 entry?" in response.content.decode() and "Yes, retire" in response.content.decode()
+    link.channel.refresh_from_db()
+    assert link.channel.status == "active"
+    resolve(admin_client, one=f"retired:{link.pk}", confirmed="1")
+    link.channel.refresh_from_db()
+    assert link.channel.status == "retired"
+    history_url = f"/companies/{link.channel.company.slug}/channels/{link.channel.pk}/history/"
+    assert "Restore this channel" in admin_client.get(history_url).content.decode()
+    assert Client().post(f"/review/channels/{link.channel.pk}/restore/").status_code == 302  # to log in
+    response = admin_client.post(f"/review/channels/{link.channel.pk}/restore/", follow=True)
+    html = response.content.decode()
+    assert "The channel is back on the company page." in html
+    assert "Restored after retirement" in html and "Retired from the review queue" in html
+    link.channel.refresh_from_db()
+    assert link.channel.status == "active" and not link.channel.is_primary
