@@ -133,3 +133,59 @@ def test_a_visitor_suggests_a_correction_and_an_editor_applies_it(live_server, p
     screenshot(page, "corrections-history-desktop")
     page.goto(f"{live_server.url}/companies/acme/")
     assert page.locator("a.best-button").get_attribute("href") == "tel:+12025550199,,2"
+
+
+def test_a_rejected_edit_never_reaches_readers_search_the_page_cache_or_the_sitemap(
+    redis_settings, live_server, chromium, screenshot
+):
+    from django.core.management import call_command
+
+    company = make_company(name="Acme Energy", slug="acme")
+    make_published_guide(
+        company, slug="cancel", title="How to cancel Acme Energy", body="Call the line and press 3."
+    )
+    make_user("newbie")
+    make_user("tess", trusted=True)
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    base = live_server.url
+    reader = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    reader.goto(f"{base}/companies/acme/")  # a reader's visit fills the page cache
+
+    newbie = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    sign_in(newbie, base, "newbie")
+    newbie.goto(f"{base}/companies/acme/guides/cancel/edit/")
+    newbie.get_by_label("Title").fill("Zorblax premium cancel line")
+    newbie.get_by_label("Body").fill(
+        "Call the line and press 3.\n\nOr pay for fast help at https://zorblax.example/"
+    )
+    newbie.get_by_role("button", name="Save").click()
+    assert newbie.get_by_text("Your edit waits for a trusted editor to review it").is_visible()
+
+    tess = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(tess, base, "tess")
+    tess.goto(f"{base}/edits/pending/")
+    assert tess.get_by_text("link to another site zorblax.example").is_visible()
+    tess.get_by_label("Note for the author").fill("Not the company's site")
+    screenshot(tess, "editing-reject-desktop")
+    tess.get_by_role("button", name="Reject").click()
+    assert tess.get_by_text("Edit rejected.").is_visible()
+
+    newbie.goto(f"{base}/accounts/people/newbie/")
+    assert newbie.get_by_text("Not the company's site").is_visible()
+    screenshot(newbie, "editing-rejected-profile-phone")
+    for path in ["/companies/acme/", "/companies/acme/guides/cancel/", "/sitemap.xml"]:
+        reader.goto(base + path)
+        assert "orblax" not in reader.content(), path
+    reader.goto(f"{base}/search/?q=zorblax+premium")
+    assert reader.get_by_text("No company matches “zorblax premium”.").is_visible()
+    from haystack.query import SearchQuerySet
+
+    guides_indexed = SearchQuerySet().models(Guide)
+    assert (
+        guides_indexed.filter(text="zorblax").count() == 0
+        and guides_indexed.filter(text="cancel").count() == 1
+    )
+    reader.goto(f"{base}/search/?q=cancel+acme")
+    assert reader.get_by_role("link", name="How to cancel Acme Energy").first.is_visible()
+    for tab in (reader, newbie, tess):
+        tab.context.close()

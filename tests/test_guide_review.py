@@ -320,3 +320,30 @@ def test_contributors_follow_their_corrections_and_edits_with_the_reviewers_note
     assert "Billing has its own line" in profile
     history = Client().get(f"/companies/acme/channels/{channel.pk}/history/").content.decode()
     assert "Press 2 → Press 9" in history and "[{" not in history
+
+
+def test_the_pending_queue_runs_the_same_queries_for_one_or_many_edits(guide):
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_channel
+
+    channel = make_channel(guide.company, value="+12025550143")
+    reviewer = login(make_user("rita", trusted=True))
+
+    def queue_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert reviewer.get("/edits/pending/").status_code == 200
+        return len(queries)
+
+    def add_work(n):
+        author = login(make_user(f"author{n}"))
+        edit(author, guide, 1, body=f"{TWO_PARAGRAPHS}\n\nStep {n}: call (202) 555-01{n:02d}.")
+        author.post(
+            "/companies/acme/suggest/", {"action": "fix", "channel": channel.pk, "notes": f"Note {n}"}
+        )
+
+    add_work(1)
+    few = queue_queries()
+    for n in range(2, 8):
+        add_work(n)
+    assert queue_queries() == few
