@@ -189,15 +189,15 @@ class Importer:
             if isinstance(record, RowError):
                 self.report.reject(number, str(record))
                 continue
+            known_categories = dict(self._categories)
             try:
                 with transaction.atomic():
                     counts = self.import_record(record)
-            except RowError as exc:
-                self.report.reject(number, str(exc))
-            except ValidationError as exc:
-                self.report.reject(number, format_validation_error(exc))
-            except IntegrityError as exc:
-                self.report.reject(number, f"conflicts with existing data: {exc}".splitlines()[0])
+            except (RowError, ValidationError, IntegrityError) as exc:
+                self._categories = (
+                    known_categories  # a category made by a rejected line was rolled back with it
+                )
+                self.report.reject(number, rejection(exc))
             else:
                 self.report.add(*counts)
         return self.report
@@ -290,6 +290,15 @@ class Importer:
                 category.save(update_fields=["description", "modified"])
             self._categories[slug] = category
         return self._categories[slug]
+
+
+def rejection(exc):
+    """The reason a line was rejected, in one line."""
+    if isinstance(exc, ValidationError):
+        return format_validation_error(exc)
+    if isinstance(exc, IntegrityError):
+        return f"conflicts with existing data: {exc}".splitlines()[0]
+    return str(exc)
 
 
 def format_validation_error(exc):

@@ -375,7 +375,9 @@ class ContactChannel(TimeStamped):
             if step["action"] == "press":
                 uri += ",," + step["value"]
             elif step["action"] == "wait" and step.get("value"):
-                uri += "," * max(1, int(step["value"]) // 2)
+                # Bounded here too: rows saved before the validator bounded waits.
+                seconds = int(step["value"]) if step["value"].isascii() and step["value"].isdigit() else 0
+                uri += "," * max(1, min(seconds, MAX_WAIT_SECONDS) // 2)
             else:
                 break
         return uri
@@ -567,20 +569,38 @@ def validate_hours(hours):
     return clean
 
 
+MAX_IVR_STEPS = 20
+MAX_KEYPRESSES = 20
+MAX_SAY_LENGTH = 100
+MAX_WAIT_SECONDS = 300
+
+
 def validate_ivr_steps(steps):
+    """Checks menu steps and returns them in canonical form; the one check forms, corrections,
+    imports and the model share. Every value is bounded: a wait is ASCII digits, at most
+    MAX_WAIT_SECONDS, because tel_uri turns it into pauses."""
     if not isinstance(steps, list):
         raise ValidationError("Menu steps must be a list.")
+    if len(steps) > MAX_IVR_STEPS:
+        raise ValidationError(f"A menu path has at most {MAX_IVR_STEPS} steps.")
     clean = []
     for step in steps:
         if not isinstance(step, dict) or step.get("action") not in ContactChannel.IVR_ACTIONS:
             raise ValidationError('Each menu step needs an "action": press, say or wait.')
         action, value = step["action"], str(step.get("value", "")).strip()
-        if action == "press" and not (value and all(ch in "0123456789*#" for ch in value)):
-            raise ValidationError(f"'{value}' cannot be pressed; use digits, * or #.")
-        if action == "say" and not value:
-            raise ValidationError("Say what? A 'say' step needs the words.")
-        if action == "wait" and value and not value.isdigit():
-            raise ValidationError(f"Wait '{value}' must be a number of seconds.")
+        shown = value[:20] + ("…" if len(value) > 20 else "")
+        if action == "press" and not (
+            0 < len(value) <= MAX_KEYPRESSES and all(ch in "0123456789*#" for ch in value)
+        ):
+            raise ValidationError(f"'{shown}' cannot be pressed; use up to {MAX_KEYPRESSES} digits, * or #.")
+        if action == "say" and not 0 < len(value) <= MAX_SAY_LENGTH:
+            raise ValidationError(f"A 'say' step needs the words, up to {MAX_SAY_LENGTH} characters.")
+        if (
+            action == "wait"
+            and value
+            and not (value.isascii() and value.isdigit() and int(value) <= MAX_WAIT_SECONDS)
+        ):
+            raise ValidationError(f"Wait '{shown}' must be a number of seconds, at most {MAX_WAIT_SECONDS}.")
         clean.append({"action": action, "value": value} if value else {"action": action})
     return clean
 

@@ -80,7 +80,7 @@ def render_company_page(request, company, cacheable):
     feedback.attach_freshness(company, now)
     best = company.best_channel
     wait_cells = feedback.wait_by_hour(best, now) if best else {}
-    json_ld = json.dumps(organization_json_ld(company), ensure_ascii=False).replace("</", "<\\/")
+    json_ld = json_for_script(organization_json_ld(company))
     context = {
         "company": company,
         "best": best,
@@ -103,6 +103,14 @@ def own_pending_work(user, company):
         return 0
     revisions = GuideRevision.objects.filter(guide__company=company, author=user, status="pending")
     return revisions.count() + company.corrections.filter(author=user, status="pending").count()
+
+
+# As Django's json_script: no <, > or & can end the script element or open a comment in it.
+SCRIPT_SAFE = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+
+
+def json_for_script(data):
+    return json.dumps(data, ensure_ascii=False).translate(SCRIPT_SAFE)
 
 
 @require_GET

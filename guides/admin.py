@@ -19,6 +19,11 @@ class GuideAdmin(admin.ModelAdmin):
     filter_horizontal = ["channels"]
     raw_id_fields = ["company", "current_revision"]
 
+    def save_related(self, request, form, formsets, change):
+        """A guide written or changed here gets a revision like any other edit, so history and conflicts hold."""
+        super().save_related(request, form, formsets, change)
+        form.instance.record_revision_of_current_text(request.user, "Edited in the admin")
+
 
 @admin.register(GuideRevision)
 class GuideRevisionAdmin(admin.ModelAdmin):

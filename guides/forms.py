@@ -47,7 +47,16 @@ class GuideEditForm(forms.Form):
         initial = revision.content() if revision else {f: getattr(guide, f) for f in Guide.CONTENT_FIELDS}
         initial["channels"] = initial.pop("channel_ids", None) or [c.pk for c in guide.channels.all()]
         initial["base_revision"] = revision.revision_number if revision else None
-        return cls(data, company=guide.company, initial=initial)
+        form = cls(data, company=guide.company, initial=initial)
+        form.guide_has_revisions = revision is not None
+        return form
+
+    def clean_base_revision(self):
+        """An edit must say which revision it started from; without it, it is a conflict (never an overwrite)."""
+        number = self.cleaned_data["base_revision"]
+        if number is None and getattr(self, "guide_has_revisions", False):
+            return 0  # no revision has number 0: the save is handled as a conflict
+        return number
 
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,7 +125,9 @@ class CorrectionForm(forms.Form):
     )
     contact_email = forms.EmailField(required=False, label="Your e-mail (optional)")
     nickname = forms.CharField(required=False, label="Leave this empty")
-    flag = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The review-queue flag the correction answers (from the queue's "Edit" link). Never
+    # trusted: clean_flag keeps it only when it is an open flag of the chosen channel.
+    flag = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
 
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,6 +229,10 @@ class CorrectionForm(forms.Form):
             (FIELD_LABELS[field], describe(field, getattr(channel, field)))
             for field in ChannelCorrection.FIELDS
         ]
+
+    def clean_flag(self):
+        flag = self.open_flag()
+        return flag.pk if flag else None
 
     def open_flag(self):
         """The open review-queue flag this correction answers, when it is one of the chosen channel's."""

@@ -140,6 +140,14 @@ class Guide(TimeStamped):
             **details,
         )
 
+    def record_revision_of_current_text(self, author, summary):
+        """Saves the guide's own fields as a revision when they differ from its published revision."""
+        content = {field: getattr(self, field) for field in self.CONTENT_FIELDS}
+        content["channel_ids"] = sorted(self.channels.values_list("pk", flat=True)) if self.pk else []
+        published = self.current_revision
+        if published is None or published.content() != content:
+            self.save_revision(author, content, summary, publish=self.is_published)
+
     def revision_tree(self):
         return RevisionTree(self)
 
