@@ -32,9 +32,9 @@ def signup(request):
 @require_GET
 def profile(request, username):
     person = get_object_or_404(User.objects.select_related("profile"), username=username, is_active=True)
-    revisions = person.guide_revisions.select_related("guide__company", "reviewed_by").order_by("-created")[
-        :100
-    ]
+    edits = person.guide_revisions.select_related("guide__company", "guide__current_revision", "reviewed_by")
+    # Everyone sees that an edit exists and its state; its text only those who may read that revision.
+    readable = set(person.guide_revisions.visible_to(request.user).values_list("pk", flat=True))
     corrections = person.channelcorrection_set.select_related("company", "channel").order_by("-created")[:100]
     counts = person.guide_revisions.aggregate(
         total=Count("id"), accepted=Count("id", filter=Q(status="approved"))
@@ -49,7 +49,8 @@ def profile(request, username):
         "accounts/profile.html",
         {
             "person": person,
-            "revisions": revisions,
+            "revisions": edits.order_by("-created")[:100],
+            "readable": readable,
             "corrections": corrections,
             "counts": counts,
             "role": role,

@@ -28,7 +28,8 @@ class ContactChannelQuerySet(models.QuerySet):
 
     def reverify(self, now, by=None):
         """Marks these channels as verified at `now` by `by`; sends channels_changed."""
-        return self._changed(last_verified_at=now, last_verified_by=by, modified=now)
+        # Not `modified`: a verification changes nothing a guide using the channel says.
+        return self._changed(last_verified_at=now, last_verified_by=by)
 
     def retire(self, now):
         """Retires these channels (a retired channel is never primary); sends channels_changed."""

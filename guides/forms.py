@@ -30,10 +30,10 @@ class GuideEditForm(forms.Form):
     )
     base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, max_value=10**9)
     # A reviewer's merge of a pending edit that overlapped with the published text.
-    resolves = forms.IntegerField(widget=forms.HiddenInput, required=False, max_value=2**62)
+    resolves = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
     def clean_body(self):
-        body = self.cleaned_data["body"]
+        body = self.cleaned_data["body"].replace("\r\n", "\n")  # browsers send CRLF; revisions keep LF
         refuse_premium_numbers(body, self.company.region)
         if any(line.strip() in (MINE_MARK, THEIRS_MARK) for line in body.splitlines()):
             raise ValidationError(

@@ -94,6 +94,10 @@ def merge_content(base, mine, theirs):
         old, ours, others = base.get(name), mine[name], theirs.get(name)
         if name == "body":
             result.content[name], conflict = merge_text(old or "", ours or "", others or "")
+        elif name == "channel_ids":
+            # Sets: a channel either side added is kept, one either side removed is dropped.
+            old, ours, others = set(old or []), set(ours or []), set(others or [])
+            result.content[name], conflict = sorted((ours | others) - ((old - ours) | (old - others))), False
         else:
             conflict = ours != others and old not in (ours, others)
             result.content[name] = others if ours == old else ours

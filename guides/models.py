@@ -9,7 +9,7 @@ from directory.models import Company, ContactChannel
 
 from .corrections import describe_changes
 from .merge import merge_content
-from .querysets import GuideQuerySet
+from .querysets import GuideQuerySet, RevisionQuerySet
 from .signals import correction_applied
 
 
@@ -89,7 +89,22 @@ class Guide(TimeStamped):
             continued = own.filter(revision_number=continue_number).first()
             if continued:
                 return continued
-        return self.current_revision or self.latest_revision()
+        if self.current_revision or self.is_published:
+            return self.current_revision  # None: a published guide without revisions starts from its own text
+        if own is not None and own.exists():
+            return own.order_by("-revision_number").first()
+        return self.pending_revisions().order_by("-revision_number").first() if can_publish(user) else None
+
+    def preview_for(self, user):
+        """What a guide that is not on the site shows its authors and reviewers.
+
+        A retired guide: its last published text. A new one: the latest pending
+        revision they may read. Never a rejected or replaced revision.
+        """
+        if self.current_revision:
+            return self.current_revision
+        pending = self.revisions.visible_to(user).filter(status=GuideRevision.Status.PENDING)
+        return pending.order_by("-revision_number").first() or self
 
     def is_visible_to(self, user):
         """Published guides are public; a pending one shows to its authors and reviewers."""
@@ -115,8 +130,10 @@ class Guide(TimeStamped):
             base = published
             if base_revision_number is not None:
                 base = guide.revisions.filter(revision_number=base_revision_number).first()
-                if base is None:
-                    raise EditConflict(published or guide.latest_revision())
+                # An edit builds on published text or on its author's own pending edit, nothing else.
+                if base is None or not (base.was_published or base.is_pending_by(author)):
+                    raise EditConflict(published)
+            continued = base if base is not None and base.is_pending_by(author) else None
             tree = guide.revision_tree()
             if published and base != published and not tree.descends(base, published):
                 merge = tree.merge(content, base, published)
@@ -124,6 +141,8 @@ class Guide(TimeStamped):
                     raise EditConflict(published, merge)
                 content, base = merge.content, published
             revision = guide.add_revision(content, base, author=author, summary=summary, ip_hash=ip_hash)
+            if continued:
+                continued.supersede(revision)
             if publish:
                 revision.approve(author)
             return revision
@@ -152,11 +171,18 @@ class Guide(TimeStamped):
         return RevisionTree(self)
 
     def publish(self, revision):
-        """Shows `revision` from now on; call with the guide row locked."""
+        """Shows `revision` from now on; call with the guide row locked.
+
+        A guide's first publication puts it on the site; a retired guide stays off it
+        (its text is kept up to date) until an admin brings it back.
+        """
+        first = self.current_revision_id is None
         for field in Guide.CONTENT_FIELDS:
             setattr(self, field, getattr(revision, field))
         self.current_revision = revision
-        self.is_published = True
+        self.is_published = self.is_published or first
+        GuideRevision.objects.filter(pk=revision.pk).update(was_published=True)
+        revision.was_published = True
         self.save(update_fields=[*Guide.CONTENT_FIELDS, "current_revision", "is_published", "modified"])
         self.channels.set(self.company.channels.filter(pk__in=revision.channel_ids))
 
@@ -204,6 +230,7 @@ class GuideRevision(models.Model):
         PENDING = "pending", "Pending review"
         APPROVED = "approved", "Published"
         REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Replaced by a later edit"
 
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="revisions")
     revision_number = models.PositiveIntegerField()
@@ -226,8 +253,13 @@ class GuideRevision(models.Model):
     review_note = models.CharField(
         max_length=500, blank=True, help_text="The reviewer's note for the author."
     )
+    was_published = models.BooleanField(
+        default=False, help_text="Readers were shown this text at some point."
+    )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
+
+    objects = RevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-revision_number"]
@@ -236,7 +268,8 @@ class GuideRevision(models.Model):
                 fields=["guide", "revision_number"], name="revision_unique_number_per_guide"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "approved", "rejected"]), name="revision_status_valid"
+                condition=Q(status__in=["pending", "approved", "rejected", "superseded"]),
+                name="revision_status_valid",
             ),
         ]
         indexes = [
@@ -288,6 +321,15 @@ class GuideRevision(models.Model):
             )
             self.refresh_from_db()
         return outcome
+
+    def is_pending_by(self, user):
+        return self.status == self.Status.PENDING and user is not None and self.author_id == user.pk
+
+    def supersede(self, replacement):
+        """The author continued this pending edit in `replacement`: only that one is reviewed now."""
+        GuideRevision.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+            status=self.Status.SUPERSEDED, review_note=f"Continued in revision {replacement.revision_number}."
+        )
 
     def mark_merged(self, reviewer, merged):
         """Approves this pending revision as merged by hand into `merged`, by someone other than its author."""

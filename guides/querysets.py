@@ -1,6 +1,17 @@
 from django.db import models
 
+from accounts.models import can_publish
+
 from .signals import guides_changed
+
+
+class RevisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Revisions a person may read: published ones, their own, and all of them for reviewers."""
+        if can_publish(user):
+            return self
+        own = models.Q(author=user.pk) if user.is_authenticated else models.Q(pk__in=[])
+        return self.filter(models.Q(was_published=True) | own)
 
 
 class GuideQuerySet(models.QuerySet):

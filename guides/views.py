@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -59,7 +60,7 @@ def corrections_too_fast(request):
 @require_GET
 def guide_detail(request, company_slug, slug):
     guide = visible_guide(request, company_slug, slug)
-    shown = guide if guide.is_published else (guide.latest_revision() or guide)  # pending: its preview
+    shown = guide if guide.is_published else guide.preview_for(request.user)
     return render(
         request,
         "guides/guide_detail.html",
@@ -140,10 +141,23 @@ def guide_edit(request, company_slug, slug):
     return render(request, "guides/guide_form.html", context)
 
 
+RESOLVES_SALT = "guides.merged-by-hand"
+
+
 def merged_by_hand(request, revision, resolves):
-    """A reviewer saved the merge of a pending edit that overlapped: that edit is approved into it."""
-    pending = GuideRevision.objects.filter(pk=resolves, guide=revision.guide_id).first() if resolves else None
-    if pending and can_publish(request.user) and revision.status == GuideRevision.Status.APPROVED:
+    """A reviewer saved the merge of a pending edit that overlapped: that edit is approved into it.
+
+    `resolves` is signed for this reviewer and that edit by the conflict page, so
+    no other save can mark an edit as merged.
+    """
+    try:
+        pk, reviewer = (
+            signing.TimestampSigner(salt=RESOLVES_SALT).unsign(resolves or "", max_age=86400).split(":")
+        )
+    except (signing.BadSignature, ValueError):
+        return
+    pending = GuideRevision.objects.filter(pk=pk, guide=revision.guide_id).first()
+    if pending and reviewer == str(request.user.pk) and revision.status == GuideRevision.Status.APPROVED:
         pending.mark_merged(request.user, revision)
 
 
@@ -151,6 +165,8 @@ def render_conflict(request, guide, typed, conflict, resolves=None):
     """The merged draft (overlaps marked) in a form based on the published revision, and both versions."""
     published, draft = conflict.latest, conflict.merge.content if conflict.merge else typed
     initial = {**typed, **draft, "channels": draft.get("channel_ids", typed.get("channels"))}
+    if resolves is not None:
+        resolves = signing.TimestampSigner(salt=RESOLVES_SALT).sign(f"{resolves}:{request.user.pk}")
     initial.update(base_revision=published.revision_number if published else None, resolves=resolves)
     return render(
         request,
@@ -172,7 +188,8 @@ def render_conflict(request, guide, typed, conflict, resolves=None):
 @require_GET
 def guide_history(request, company_slug, slug):
     guide = visible_guide(request, company_slug, slug)
-    revisions = guide.revisions.select_related("author", "reviewed_by").order_by("-revision_number")
+    revisions = guide.revisions.visible_to(request.user).select_related("author", "reviewed_by")
+    revisions = revisions.order_by("-revision_number")
     return render(
         request,
         "guides/history.html",
@@ -184,7 +201,8 @@ def guide_history(request, company_slug, slug):
 def guide_diff(request, company_slug, slug):
     guide = visible_guide(request, company_slug, slug)
     numbers = [revision_number(request.GET.get("from")), revision_number(request.GET.get("to"))]
-    found = {r.revision_number: r for r in guide.revisions.filter(revision_number__in=numbers)}
+    visible = guide.revisions.visible_to(request.user)
+    found = {r.revision_number: r for r in visible.filter(revision_number__in=numbers)}
     old, new = found.get(numbers[0]), found.get(numbers[1])
     if not old or not new:
         raise Http404
@@ -208,7 +226,7 @@ def guide_revert(request, company_slug, slug, number):
         raise PermissionDenied
     guide = visible_guide(request, company_slug, slug)
     # Only text that was once published can be published again this way.
-    target = get_object_or_404(guide.revisions, revision_number=number, status=GuideRevision.Status.APPROVED)
+    target = get_object_or_404(guide.revisions, revision_number=number, was_published=True)
     guide.save_revision(
         request.user, target.content(), f"Revert to revision {number}", ip_hash=ip_hash(request), publish=True
     )

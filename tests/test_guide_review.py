@@ -1,5 +1,6 @@
 """Review that cannot leak: readers see only the published revision, approving merges instead of overwriting."""
 
+import re
 import threading
 
 import pytest
@@ -84,9 +85,12 @@ def test_approving_an_older_revision_after_a_newer_one_never_rolls_the_page_back
         difficulty="hard",
     )
     first, second = GuideRevision.objects.order_by("revision_number")
+    assert (first.status, first.review_note) == ("superseded", "Continued in revision 2.")
+    queue = reviewer.get("/edits/pending/").content.decode()
+    assert "revision 2 by newbie" in queue and "revision 1 by newbie" not in queue
     reviewer.post(f"/edits/{second.pk}/review/", {"decision": "approve"})
     response = reviewer.post(f"/edits/{first.pk}/review/", {"decision": "approve"}, follow=True)
-    assert "was already part of the published text" in response.content.decode()
+    assert "Someone already reviewed this edit." in response.content.decode()
     guide.refresh_from_db()
     assert guide.body == "Write to them.\n\nKeep the reference." and guide.current_revision == second
 
@@ -123,12 +127,18 @@ def test_overlapping_pending_edit_shows_the_reviewer_both_versions_and_publishes
     assert escape(MINE_MARK) in html and "press 3" in html and "press 9" in html
     guide.refresh_from_db()
     assert "press 9" in guide.body and GuideRevision.objects.get(pk=pending.pk).status == "pending"
+    token = re.search(r'name="resolves" value="([^"]+)"', html).group(1)
     resolved = form_data(guide, 3, body="Call 0800 and press 3, then 9.\n\nAsk for the retention team.")
-    reviewer.post("/companies/acme/guides/reach/edit/", {**resolved, "resolves": pending.pk})
+    someone_else = login(make_user("tess2", trusted=True))
+    someone_else.post("/companies/acme/guides/reach/edit/", {**resolved, "resolves": token, "summary": "x"})
+    assert GuideRevision.objects.get(pk=pending.pk).status == "pending"  # the token is the reviewer's alone
+    guide.refresh_from_db()
+    resolved = form_data(guide, 4, body="Call 0800 and press 3, then 9.\n\nAsk for the retention team.")
+    reviewer.post("/companies/acme/guides/reach/edit/", {**resolved, "resolves": token})
     guide.refresh_from_db()
     assert guide.body.startswith("Call 0800 and press 3, then 9.")
     pending.refresh_from_db()
-    assert pending.status == "approved" and "Merged by hand into revision 4" in pending.review_note
+    assert pending.status == "approved" and "Merged by hand into revision 5" in pending.review_note
 
 
 def test_editors_on_different_paragraphs_merge_and_on_the_same_paragraph_get_a_merged_draft(guide):
@@ -347,3 +357,84 @@ def test_the_pending_queue_runs_the_same_queries_for_one_or_many_edits(guide):
     for n in range(2, 8):
         add_work(n)
     assert queue_queries() == few
+
+
+def test_a_published_guide_without_revisions_never_hands_pending_text_to_the_next_editor():
+    from tests.factories import make_guide
+
+    guide = make_guide(make_company(slug="acme"), slug="reach", body=TWO_PARAGRAPHS)  # as old rows are
+    edit(login(make_user("newbie")), guide, "", body=TWO_PARAGRAPHS + "\n\nUNREVIEWED")
+    trusted = login(make_user("tess", trusted=True))
+    assert "UNREVIEWED" not in trusted.get("/companies/acme/guides/reach/edit/").content.decode()
+    edit(trusted, guide, "", estimated_minutes="15")
+    assert "UNREVIEWED" not in public_text(guide)
+
+
+def test_pending_and_rejected_text_is_read_only_by_its_author_and_reviewers(guide):
+    edit(login(make_user("newbie")), guide, 1, body="SPAM call (202) 555-0188", summary="SPAMSUMMARY")
+    rejected = GuideRevision.objects.get(status="pending")
+    rejected.reject(make_user("rita", trusted=True), "no")
+    anonymous = Client()
+    assert anonymous.get("/companies/acme/guides/reach/diff/?from=1&to=2").status_code == 404
+    assert "SPAMSUMMARY" not in anonymous.get("/companies/acme/guides/reach/history/").content.decode()
+    assert "SPAM" not in anonymous.get("/accounts/people/newbie/").content.decode()
+    assert (
+        "SPAM"
+        in login(rejected.author).get("/companies/acme/guides/reach/diff/?from=1&to=2").content.decode()
+    )
+    make_company(slug="zeta")
+    author = login(make_user("writer"))
+    data = {"kind": "cancel", "title": "SPAMTITLE guide", "body": "Write.", "difficulty": "hard"}
+    author.post("/companies/zeta/guides/new/", data)
+    profile = anonymous.get("/accounts/people/writer/").content.decode()
+    assert "SPAMTITLE" not in profile and "not published" in profile and "Pending review" in profile
+
+
+def test_a_retired_guide_shows_its_last_published_text_and_stays_retired_when_an_edit_is_approved(guide):
+    edit(login(make_user("newbie")), guide, 1, body="SPAMBODY")
+    GuideRevision.objects.get(status="pending").reject(make_user("rita", trusted=True), "no")
+    Guide.objects.filter(pk=guide.pk).unpublish(guide.modified)
+    owner = login(guide.current_revision.author or make_user("ann", trusted=True))
+    newbie = login(GuideRevision.objects.get(status="rejected").author)
+    page = newbie.get("/companies/acme/guides/reach/").content.decode()
+    assert "SPAMBODY" not in page and "Call 0800" in page
+    edit(login(make_user("tess", trusted=True)), guide, 1, estimated_minutes="9")
+    guide.refresh_from_db()
+    assert not guide.is_published and guide.estimated_minutes == 9
+    assert Client().get("/companies/acme/guides/reach/").status_code == 404
+    assert owner.get("/companies/acme/").status_code == 200
+
+
+def test_an_edit_cannot_build_on_someone_elses_pending_revision(guide):
+    edit(login(make_user("bob")), guide, 1, body=TWO_PARAGRAPHS + "\n\nBOB STEP")
+    response = edit(login(make_user("mallory")), guide, 2, estimated_minutes="5")
+    assert response.status_code == 409
+    assert GuideRevision.objects.count() == 2
+
+
+def test_channels_merge_as_sets_and_browser_line_endings_do_not_count_as_changes(guide):
+    from tests.factories import make_channel
+
+    first, second = make_channel(guide.company), make_channel(guide.company)
+    ann, bob = login(make_user("ann", trusted=True)), login(make_user("bob", trusted=True))
+    edit(ann, guide, 1, channels=[first.pk])
+    crlf = TWO_PARAGRAPHS.replace("\n", "\r\n")
+    assert edit(bob, guide, 1, channels=[second.pk], body=crlf).status_code == 302
+    guide.refresh_from_db()
+    assert sorted(guide.channels.values_list("pk", flat=True)) == sorted([first.pk, second.pk])
+    assert guide.body == TWO_PARAGRAPHS
+
+
+def test_verifying_a_channel_does_not_reflag_the_guides_that_use_it(guide):
+    from freshness import sweeps
+    from freshness.models import Flag
+    from tests.factories import make_channel
+
+    channel = make_channel(guide.company)
+    guide.channels.add(channel)
+    from django.utils import timezone
+
+    Guide.objects.filter(pk=guide.pk).reverify(timezone.now())  # checked after the channel was added
+    flag = Flag.objects.create(channel=channel, reason="age")
+    Flag.objects.filter(pk=flag.pk).resolve("verified", make_user("admin", is_staff=True))
+    assert sweeps.flag_guides_with_stale_channels() == 0
