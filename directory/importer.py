@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
@@ -98,16 +98,52 @@ class ImportReport:
 
 # Reading --------------------------------------------------------------------
 
+NOT_UTF8 = "not UTF-8 text: save the file as UTF-8"
+
+
+class TextLines:
+    """The lines of a file given as bytes, decoded as UTF-8 (a BOM is dropped; UTF-16 with a
+    BOM is read too). A line that is not valid UTF-8 is kept, with replacement characters,
+    and its number is remembered in `bad`, so the reader rejects that line alone."""
+
+    def __init__(self, binary):
+        self.binary, self.bad, self.count = binary, set(), 0
+
+    def __iter__(self):
+        first = self.binary.readline()
+        if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+            yield from (first + self.binary.read()).decode("utf-16").splitlines(keepends=True)
+            return
+        for number, line in enumerate([first.removeprefix(b"\xef\xbb\xbf")], start=1):
+            yield self._decode(number, line)
+        for number, line in enumerate(self.binary, start=2):
+            yield self._decode(number, line)
+
+    def _decode(self, number, line):
+        self.count = number
+        try:
+            return line.decode("utf-8")
+        except UnicodeDecodeError:
+            self.bad.add(number)
+            return line.decode("utf-8", errors="replace")
+
 
 def read_jsonl(lines):
     """Yields (line number, company record) for each non-blank line."""
+    bad = getattr(lines, "bad", set())
     for number, line in enumerate(lines, start=1):
         if not line.strip():
+            continue
+        if number in bad:
+            yield number, RowError(NOT_UTF8)
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield number, RowError(f"not valid JSON: {exc.msg}")
+            continue
+        except RecursionError:
+            yield number, RowError("nested too deeply")
             continue
         if not isinstance(record, dict):
             yield number, RowError("a line must be a JSON object")
@@ -117,14 +153,32 @@ def read_jsonl(lines):
 
 def read_csv(lines):
     """Yields (line number, company record with at most one channel) for each row."""
+    bad = getattr(lines, "bad", set())
     reader = csv.DictReader(lines)
-    missing = {"company_slug", "company_name", "category"} - set(reader.fieldnames or [])
+    try:
+        columns = reader.fieldnames or []
+    except csv.Error as exc:
+        yield 1, RowError(f"not a CSV header: {exc}")
+        return
+    missing = {"company_slug", "company_name", "category"} - set(columns)
     if missing:
         yield 1, RowError(f"missing columns: {', '.join(sorted(missing))}")
         return
-    for row in reader:
-        number = reader.line_num
+    previous = reader.line_num
+    while True:
         try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a cell over the 128 KiB field limit: that row alone is rejected
+            previous = max(reader.line_num, getattr(lines, "count", 0))
+            yield previous, RowError(f"not a CSV row: {exc}")
+            continue
+        number, lines_of_row = reader.line_num, range(previous + 1, reader.line_num + 1)
+        previous = reader.line_num
+        try:
+            if bad.intersection(lines_of_row):
+                raise RowError(NOT_UTF8)
             yield number, csv_row_to_record(row)
         except RowError as exc:
             yield number, exc
@@ -174,9 +228,12 @@ def parse_bool(raw, column):
 
 
 class Importer:
-    def __init__(self):
+    def __init__(self, one_line_per_company=False):
         self.report = ImportReport()
         self._categories = {}
+        # JSON Lines carry a company per line: a second line for one slug is a mistake.
+        # CSV repeats the company on each of its channel rows.
+        self._first_line_of = {} if one_line_per_company else None
 
     def run(self, rows, progress=None):
         with batch():  # what reacts per saved row (the search index) does so once, at the end
@@ -191,9 +248,11 @@ class Importer:
                 continue
             known_categories = dict(self._categories)
             try:
+                self.check_once(number, record)
+                check_text(record)
                 with transaction.atomic():
                     counts = self.import_record(record)
-            except (RowError, ValidationError, IntegrityError) as exc:
+            except (RowError, ValidationError, DatabaseError, ValueError, TypeError) as exc:
                 self._categories = (
                     known_categories  # a category made by a rejected line was rolled back with it
                 )
@@ -201,6 +260,14 @@ class Importer:
             else:
                 self.report.add(*counts)
         return self.report
+
+    def check_once(self, number, record):
+        if self._first_line_of is None:
+            return
+        slug = slugify(str(record.get("slug") or record.get("name") or ""))
+        first = self._first_line_of.setdefault(slug, number)
+        if first != number:
+            raise RowError(f"company '{slug}' was already on line {first}; each company goes on one line")
 
     def import_record(self, record):
         """Upserts one company and its channels; returns (created?, channels created, channels updated)."""
@@ -263,9 +330,12 @@ class Importer:
                 except (TypeError, ValueError):
                     raise RowError(f"{key}: '{raw}' is not a whole number") from None
             if key in DATETIME_COLUMNS and raw:
-                parsed = parse_datetime(str(raw))
+                try:
+                    parsed = parse_datetime(str(raw))
+                except ValueError:  # the right shape, an impossible date (2026-13-45)
+                    parsed = None
                 if parsed is None:
-                    raise RowError(f"{key}: '{raw}' is not an ISO date and time")
+                    raise RowError(f"{key}: '{str(raw)[:40]}' is not an ISO date and time")
                 raw = parsed
             if raw in (None, "") and key in INT_COLUMNS | DATETIME_COLUMNS:
                 raw = None
@@ -284,6 +354,12 @@ class Importer:
         if not slug:
             raise RowError("a company needs a category")
         if slug not in self._categories:
+            try:
+                Category(name=name or slug, slug=slug, description=description or "").full_clean(
+                    validate_unique=False
+                )
+            except ValidationError as exc:
+                raise RowError(f"category: {format_validation_error(exc)}") from None
             category, _ = Category.objects.get_or_create(slug=slug, defaults={"name": name or slug})
             if description is not None and category.description != description:
                 category.description = description
@@ -292,12 +368,31 @@ class Importer:
         return self._categories[slug]
 
 
+def check_text(value, depth=0):
+    """Refuses NUL bytes anywhere in a record (the database cannot store them) and deep nesting."""
+    if depth > 20:
+        raise RowError("nested too deeply")
+    if isinstance(value, str) and "\x00" in value:
+        raise RowError("contains a NUL byte")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, depth + 1)
+            check_text(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            check_text(item, depth + 1)
+
+
 def rejection(exc):
     """The reason a line was rejected, in one line."""
     if isinstance(exc, ValidationError):
         return format_validation_error(exc)
     if isinstance(exc, IntegrityError):
         return f"conflicts with existing data: {exc}".splitlines()[0]
+    if isinstance(exc, DatabaseError):
+        return f"the database refused it: {exc}".splitlines()[0][:200]
+    if isinstance(exc, ValueError | TypeError):
+        return f"a value of the wrong kind: {exc}".splitlines()[0][:200]
     return str(exc)
 
 

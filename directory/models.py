@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator, MaxLengthValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -31,7 +31,7 @@ WEEKDAY_NAMES = {
 class Category(TimeStamped):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[MaxLengthValidator(2000)])
 
     objects = CategoryQuerySet.as_manager()
 
@@ -82,6 +82,10 @@ class Company(TimeStamped):
     def clean(self):
         if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
             raise ValidationError({"aliases": "Aliases must be a list of names."})
+        if len(self.aliases) > 50 or any(len(a) > 200 for a in self.aliases):
+            raise ValidationError({"aliases": "At most 50 other names, each up to 200 characters."})
+        if isinstance(self.countries, list) and len(self.countries) > 250:
+            raise ValidationError({"countries": "At most 250 countries."})
         self.aliases = [a.strip() for a in self.aliases if a.strip()]
         if not isinstance(self.countries, list) or not all(
             isinstance(c, str) and len(c) == 2 and c.isalpha() for c in self.countries
@@ -229,7 +233,7 @@ class ContactChannel(TimeStamped):
         '{"action": "say", "value": "agent"}, {"action": "wait"}].',
     )
     typical_wait_minutes = models.PositiveIntegerField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(2000)])
     human_rank = models.PositiveSmallIntegerField(
         default=100, help_text="Lower is better: 1 is the best way to reach a human."
     )

@@ -169,3 +169,83 @@ def test_with_redis_down_a_correction_and_a_sign_up_still_go_through(channel, se
     data = {"username": "newbie", "email": "n@example.org", "password1": "a-long-password-123",
             "password2": "a-long-password-123"}  # fmt: skip
     assert Client().post("/accounts/signup/", data).status_code == 302
+
+
+def company(slug, **extra):
+    return {"slug": slug, "name": slug.title(), "category": "Energy", **extra}
+
+
+def channel_line(slug, **channel):
+    return json.dumps(company(slug, channels=[{"kind": "phone", "value": "+12025550143", **channel}]))
+
+
+@pytest.mark.parametrize(
+    "bad_line, reason",
+    [
+        (json.dumps(company("a", category="C" * 150)), "category"),
+        (channel_line("a", last_verified_at="2026-13-45T00:00:00"), "is not an ISO date and time"),
+        (json.dumps(company("a", name="Acme\x00")), "NUL byte"),
+        ("[" * 100000 + "]" * 100000, "nested too deeply"),
+        (
+            '{"slug": "a", "name": "A", "category": "Energy", "description": ' + "[" * 30 + "]" * 30 + "}",
+            "nested",
+        ),
+        (channel_line("a", ivr_steps=[{"action": "wait", "value": "²"}]), "must be a number of seconds"),
+        (channel_line("a", notes="n" * 10_000_000), "at most 2000 characters"),
+        (json.dumps(company("a", aliases=["x"] * 1000)), "At most 50 other names"),
+    ],
+)
+def test_each_bad_line_is_rejected_with_its_reason_and_every_other_line_lands(tmp_path, bad_line, reason):
+    text = "\n".join([json.dumps(company("first")), bad_line, json.dumps(company("last"))]) + "\n"
+    out, err = run_import(tmp_path, text)
+    assert "line 2: rejected" in err and reason in err, err[:500]
+    assert "companies: 2 created" in out
+    assert Client().get("/companies/last/").status_code == 200
+
+
+def test_files_in_other_encodings_are_read_or_rejected_by_line(tmp_path):
+    lines = [json.dumps(company("first")), json.dumps(company("zoë", name="Zoë"), ensure_ascii=False)]
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode() + b"\n")
+    out, err = run_file(path)
+    assert "companies: 2 created" in out and err == ""
+    path = tmp_path / "utf16.jsonl"
+    path.write_bytes("\n".join(lines).encode("utf-16"))
+    assert "companies: 0 created, 2 updated" in run_file(path)[0]
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(json.dumps(company("first")).encode() + b"\n" + lines[1].encode("latin-1") + b"\n")
+    out, err = run_file(path)
+    assert "line 2: rejected: not UTF-8 text" in err and "1 updated" in out
+
+
+def test_a_csv_cell_over_the_field_limit_and_a_bom_are_handled_by_row(tmp_path):
+    header = "company_slug,company_name,category,kind,value,notes"
+    rows = ["acme,Acme,Energy,phone,+12025550143,ok", "zeta,Zeta,Energy,phone,+12025550144," + "x" * 200_000,
+            "omega,Omega,Energy,phone,+12025550145,ok"]  # fmt: skip
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + ("\n".join([header, *rows]) + "\n").encode())
+    out, err = run_file(path)
+    assert "line 3: rejected: not a CSV row" in err and "companies: 2 created" in out
+
+
+def test_the_same_company_twice_in_a_json_lines_file_is_reported_not_silently_last_wins(tmp_path):
+    text = (
+        json.dumps(company("acme", description="first"))
+        + "\n"
+        + json.dumps(company("acme", description="second"))
+    )
+    out, err = run_import(tmp_path, text + "\n")
+    assert "line 2: rejected: company 'acme' was already on line 1" in err
+    from directory.models import Company
+
+    assert Company.objects.get(slug="acme").description == "first"
+
+
+def run_file(path):
+    import io
+
+    from django.core.management import call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_directory", str(path), no_progress=True, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from directory.importer import Importer, read_csv, read_jsonl
+from directory.importer import Importer, TextLines, read_csv, read_jsonl
 
 
 class Command(BaseCommand):
@@ -18,19 +18,20 @@ class Command(BaseCommand):
     def handle(self, file, format=None, no_progress=False, **options):
         fmt = format or ("csv" if file.endswith(".csv") else "jsonl")
         if file == "-":
-            return self.run(sys.stdin, fmt, total=None, quiet=True)
+            return self.run(sys.stdin.buffer, fmt, total=None, quiet=True)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
-        with path.open(encoding="utf-8", newline="") as fh:
+        with path.open("rb") as fh:
             total = sum(1 for _ in fh) - (1 if fmt == "csv" else 0)
-        with path.open(encoding="utf-8", newline="") as fh:
+        with path.open("rb") as fh:
             return self.run(fh, fmt, total=total, quiet=no_progress)
 
-    def run(self, fh, fmt, total, quiet):
-        rows = read_csv(fh) if fmt == "csv" else read_jsonl(fh)
+    def run(self, binary, fmt, total, quiet):
+        lines = TextLines(binary)
+        rows = read_csv(lines) if fmt == "csv" else read_jsonl(lines)
         with tqdm(total=total, unit="row", disable=quiet or None, file=self.stderr._out) as progress:
-            report = Importer().run(rows, progress=progress)
+            report = Importer(one_line_per_company=fmt == "jsonl").run(rows, progress=progress)
         for line, reason in report.rejected:
             self.stderr.write(f"line {line}: rejected: {reason}")
         self.stdout.write(report.summary())
