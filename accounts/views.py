@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import User
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.visitors import ip_hash
 
-from .forms import SignupForm
+from .forms import LimitedPasswordResetForm, SignupForm
 from .ratelimit import too_many
 
 
@@ -27,6 +28,17 @@ def signup(request):
             )
             return redirect("accounts:profile", user.username)
     return render(request, "accounts/signup.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view with a rate-limited form (it needs the request to count by address)."""
+
+    form_class = LimitedPasswordResetForm
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.request = self.request
+        return form
 
 
 @require_GET

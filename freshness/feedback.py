@@ -13,6 +13,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
 from core.visitors import ip_hash
+from directory.models import ContactChannel
 
 from .models import ChannelReport, Flag
 
@@ -50,16 +51,19 @@ def record_report(request, channel, visitor, worked, reason="", minutes_waited=N
     """Saves one report; one per visitor, channel and day, and a few per address.
 
     The unique constraint decides a race between two submissions of the same
-    visitor, so the count stays right without a lock.
+    visitor. The per-address count and the insert run with the channel's row
+    locked, so concurrent votes from one network are counted in turn and the limit
+    holds exactly.
     """
     now = now or timezone.now()
     day = now.date()
     address = ip_hash(request)
-    same_address = ChannelReport.objects.filter(channel=channel, day=day, ip_hash=address).count()
-    if same_address >= settings.REPORTS_PER_IP_PER_CHANNEL_PER_DAY:
-        raise TooManyReports
     try:
         with transaction.atomic():
+            list(ContactChannel.objects.select_for_update().filter(pk=channel.pk).values_list("pk"))
+            same_address = ChannelReport.objects.filter(channel=channel, day=day, ip_hash=address).count()
+            if same_address >= settings.REPORTS_PER_IP_PER_CHANNEL_PER_DAY:
+                raise TooManyReports
             return ChannelReport.objects.create(
                 channel=channel,
                 worked=worked,

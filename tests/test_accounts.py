@@ -86,3 +86,21 @@ def test_editors_are_promoted_after_enough_accepted_edits(settings):
         promote_if_earned(mira)
     mira.profile.refresh_from_db()
     assert mira.profile.role == Profile.Role.TRUSTED
+
+
+def test_guessing_a_password_is_stopped_after_a_few_tries_with_a_clear_message(client):
+    make_user("mira")
+    for attempt in range(12):
+        response = client.post("/accounts/login/", {"username": "mira", "password": f"guess-{attempt}"})
+    html = response.content.decode()
+    assert "Too many sign-in attempts" in html and 'value="mira"' in html
+    response = client.post("/accounts/login/", {"username": "mira", "password": "pw-for-tests"})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_password_reset_mails_are_limited_per_address(client):
+    make_user("mira")
+    for _ in range(30):
+        response = client.post("/accounts/password-reset/", {"email": "mira@example.org"})
+    assert len(mail.outbox) == 3
+    assert "Too many reset requests" in response.content.decode()

@@ -249,3 +249,66 @@ def run_file(path):
     out, err = io.StringIO(), io.StringIO()
     call_command("import_directory", str(path), no_progress=True, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forty_concurrent_votes_from_one_network_store_exactly_the_limit(settings):
+    import threading
+
+    from django.db import connection
+
+    from freshness.models import ChannelReport
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises every write; the row lock is PostgreSQL's")
+    channel = make_channel(make_company(slug="acme"), value="+12025550143")
+    start, codes = threading.Barrier(40), []
+
+    def vote():
+        client = Client()
+        start.wait()
+        try:
+            codes.append(client.post(f"/channels/{channel.pk}/report/", {"worked": "no"}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=vote) for _ in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(codes) == {302}
+    assert (
+        ChannelReport.objects.filter(channel=channel).count() == settings.REPORTS_PER_IP_PER_CHANNEL_PER_DAY
+    )
+
+
+def test_forwarded_addresses_are_believed_only_from_trusted_proxies(settings):
+    from django.test import RequestFactory
+
+    from core.visitors import client_address
+
+    factory = RequestFactory()
+    forged = factory.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert client_address(forged) == "203.0.113.9"
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    behind = factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.1, 198.51.100.7")
+    assert client_address(behind) == "198.51.100.7"
+    junk = factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="<script>")
+    assert client_address(junk) == "10.0.0.2"
+
+
+def test_a_database_outage_answers_503_with_retry_after_and_cached_pages_keep_serving(redis_settings):
+    from unittest import mock
+
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    channel = make_channel(make_company(slug="acme", name="Acme Energy"), value="+12025550143")
+    assert Client().get("/companies/acme/").status_code == 200  # rendered and kept
+    with mock.patch.object(CursorWrapper, "execute", side_effect=OperationalError("connection refused")):
+        cached = Client().get("/companies/acme/")
+        assert cached.status_code == 200 and "Contact Acme Energy" in cached.content.decode()
+        down = Client().get(f"/companies/acme/suggest/?channel={channel.pk}")
+        assert down.status_code == 503 and down["Retry-After"] == "30"
+        assert "We can't reach our data right now" in down.content.decode()
