@@ -9,7 +9,8 @@ from . import view_counts
 log = logging.getLogger(__name__)
 
 
-@shared_task
+# Killed mid-run, the task is run again: the flush finishes what a dead run left.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def add_counted_page_views():
     """Moves page views counted in Redis onto Company.view_count.
 

@@ -9,7 +9,8 @@ from . import sweeps
 log = logging.getLogger(__name__)
 
 
-@shared_task
+# Sweeps are idempotent: a run killed half-way is simply run again.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def flag_stale_entries():
     """Flags aged and failing channels, then guides using them.
 
@@ -22,7 +23,7 @@ def flag_stale_entries():
         return None
 
 
-@shared_task
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def check_links():
     """Checks a bounded batch of web addresses and flags those failing twice in a row.
 

@@ -142,6 +142,16 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if CELERY_TASK_ALWAYS_EAGER:
     CELERY_BROKER_URL = "memory://localhost/"  # never contacted: tasks run in-process
 CELERY_TASK_EAGER_PROPAGATES = True
+# A stopped or frozen Redis must not hold a request for a minute: sending a task gives up
+# within about two seconds (what it carried waits in an outbox, e.g. search.IndexChange).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -153,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
     "every-hour-check-links": {
         "task": "freshness.tasks.check_links",
         "schedule": envint("CHECK_LINKS_EVERY_SECONDS", 3600),
+    },
+    "every-minute-drain-index-changes": {
+        "task": "search.tasks.drain_index_changes",
+        "schedule": envint("DRAIN_INDEX_EVERY_SECONDS", 60),
     },
     "every-minute-add-counted-page-views": {
         "task": "directory.tasks.add_counted_page_views",

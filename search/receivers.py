@@ -1,12 +1,16 @@
-"""Queues index changes instead of writing the index from web processes.
+"""Records index changes instead of writing the index from web processes.
 
 Whoosh allows one writer at a time; a web request that writes would wait on the
-lock or, on a delete, lose the change. So saves and deletes enqueue
-(model, pk, action) once the transaction commits, and the `search` queue applies
-them (search/tasks.py). Without a broker the same task runs in-process.
-Inside a bulk write (core.batching) the changes are collected and queued once at
+lock or, on a delete, lose the change. So a save or delete writes (model, pk) into
+the outbox (search.models.IndexChange) in its own transaction, and once that
+commits a drain is queued on the `search` queue, which applies the outbox
+(search/tasks.py). A drain that never arrives (broker down) is made up by the next
+one: beat runs one every minute. Without a broker the drain runs in-process.
+Inside a bulk write (core.batching) the changes are collected and written once at
 its end: one reindex per company instead of one per saved row.
 """
+
+import logging
 
 from django.db import models, transaction
 from haystack.signals import BaseSignalProcessor
@@ -17,34 +21,44 @@ from directory.signals import channels_changed
 from guides.models import Guide
 from guides.signals import guides_changed
 
-from .tasks import apply_index_change, reindex_companies
+from .models import IndexChange
+from .tasks import drain_index_changes
 
 COMPANY = "directory.company"
+log = logging.getLogger(__name__)
 
 
-def _enqueue_batch(changes):
-    enqueue_companies([pk for label, pk, action in changes if label == COMPANY and action == "update"])
-    for label, pk, action in changes:
-        if not (label == COMPANY and action == "update"):
-            enqueue(label, pk, action)
+def _record(changes):
+    """Writes the (label, pk) changes into the outbox, then asks for a drain once the transaction commits."""
+    IndexChange.objects.bulk_create([IndexChange(label=label, object_id=pk) for label, pk in sorted(changes)])
+    transaction.on_commit(schedule_drain)
+
+
+def schedule_drain():
+    """Queues a drain of the outbox. If the broker is down the change still waits in the
+    outbox, and beat's next drain applies it: the request that made it does not fail."""
+    try:
+        drain_index_changes.delay()
+    except Exception as exc:  # kombu raises its own errors when Redis is unreachable
+        log.warning("search: index changes wait for the next drain (%s)", exc.__class__.__name__)
 
 
 def enqueue(label, pk, action):
-    changes = batching.collector("search-index", _enqueue_batch)
+    """Records that the index must catch up with this row (an update re-reads it; a missing row is removed)."""
+    changes = batching.collector("search-index", _record)
     if changes is not None:
-        changes.add((label, pk, action))
+        changes.add((label, pk))
         return
-    transaction.on_commit(lambda: apply_index_change.delay(label, pk, action))
+    _record({(label, pk)})
 
 
 def enqueue_companies(pks):
-    changes = batching.collector("search-index", _enqueue_batch)
+    changes = batching.collector("search-index", _record)
     if changes is not None:
-        changes.update((COMPANY, pk, "update") for pk in pks)
+        changes.update((COMPANY, pk) for pk in pks)
         return
-    pks = sorted(set(pks))
     if pks:
-        transaction.on_commit(lambda: reindex_companies.delay(pks))
+        _record({(COMPANY, pk) for pk in pks})
 
 
 def reindex_companies_changed(sender, company_ids, **kwargs):

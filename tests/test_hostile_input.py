@@ -312,3 +312,25 @@ def test_a_database_outage_answers_503_with_retry_after_and_cached_pages_keep_se
         down = Client().get(f"/companies/acme/suggest/?channel={channel.pk}")
         assert down.status_code == 503 and down["Retry-After"] == "30"
         assert "We can't reach our data right now" in down.content.decode()
+
+
+def test_a_change_committed_while_the_broker_is_down_reaches_the_index_with_the_next_drain(
+    django_capture_on_commit_callbacks,
+):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    from search import queries, receivers
+    from search.models import IndexChange
+    from search.tasks import drain_index_changes
+
+    broker_down = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with mock.patch.object(receivers.drain_index_changes, "delay", side_effect=broker_down):
+        with django_capture_on_commit_callbacks(execute=True):
+            make_company(slug="zephyr", name="Zephyr Rail")  # the save itself succeeds
+    assert IndexChange.objects.filter(label="directory.company").exists()
+    assert queries.search_companies("zephyr").pks == []  # not yet in the index
+    assert drain_index_changes() >= 1  # beat's next run, once Redis is back
+    assert len(queries.search_companies("zephyr").pks) == 1
+    assert not IndexChange.objects.exists()

@@ -99,7 +99,7 @@ def test_every_model_has_an_admin_page_with_search(client):
     from tests.factories import make_staff
 
     client.force_login(make_staff("root", is_superuser=True))
-    for app in ("directory", "guides", "freshness", "accounts"):
+    for app in ("directory", "guides", "freshness", "search", "accounts"):
         for model in apps.get_app_config(app).get_models():
             model_admin = admin.site._registry.get(model)
             assert model_admin is not None, model

@@ -176,10 +176,20 @@ def test_saving_and_deleting_update_the_index_after_commit(django_capture_on_com
 
 
 def test_nothing_is_queued_for_a_rolled_back_change(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from search.models import IndexChange
+    from search.receivers import schedule_drain
+
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        make_company(name="Ghost Co")
-    index_changes = [c for c in callbacks if c.__qualname__.startswith("enqueue.")]
-    assert len(index_changes) == 1  # queued for commit only; the test transaction never commits
+        with transaction.atomic():
+            make_company(name="Ghost Co")
+            transaction.set_rollback(True)
+    assert not IndexChange.objects.exists() and callbacks == []  # rolled back with the change
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        make_company(name="Kept Co")
+    assert IndexChange.objects.count() == 1  # written with the change, in its transaction
+    assert callbacks.count(schedule_drain) == 1  # the drain is asked for at commit only
 
 
 def test_searches_reuse_the_searcher_until_the_index_changes(directory):

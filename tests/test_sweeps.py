@@ -165,3 +165,35 @@ def test_concurrent_sweeps_open_each_flag_once():
         t.join()
     assert Flag.objects.filter(reason="age").count() == 30
     assert sum(results) == 30
+
+
+def test_the_sweep_lock_dies_with_the_connection_that_held_it():
+    import psycopg2
+
+    from core.locks import advisory_key
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the embedded default's lock is a cache entry that expires")
+    db = connection.settings_dict
+    holder = psycopg2.connect(dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"])
+    with holder.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [advisory_key("all")])
+    with pytest.raises(SweepRunning):
+        sweeps.run_all(NOW, links=False)
+    holder.close()  # the worker holding it was killed
+    assert sweeps.run_all(NOW, links=False) == {"aged": 0, "feedback": 0, "guides": 0}
+
+
+def test_the_periodic_tasks_are_run_again_when_a_worker_dies_mid_run():
+    from directory.tasks import add_counted_page_views
+    from freshness.tasks import check_links, flag_stale_entries
+    from search.tasks import apply_index_change, reindex_companies
+
+    for task in (
+        flag_stale_entries,
+        check_links,
+        add_counted_page_views,
+        apply_index_change,
+        reindex_companies,
+    ):
+        assert task.acks_late and task.reject_on_worker_lost, task.name
