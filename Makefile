@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev browser migrate sample index test lint ci bench bench-search bench-import clean
+.PHONY: run install install-dev browser migrate sample index test lint ci bench bench-search bench-import fuzz clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,3 +75,8 @@ bench-import: install-dev
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts
+
+# Hostile requests drawn by Hypothesis against gunicorn with DEBUG=False on PostgreSQL and
+# Redis; fails on any answer >= 500. Results in bench/results/fuzz.txt.
+fuzz: install-dev
+	$(PY) -m bench.fuzz --requests 3000
