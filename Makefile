@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev browser migrate sample index test lint ci bench bench-search bench-import fuzz clean
+.PHONY: run install install-dev browser migrate sample index test lint ci bench bench-search bench-import fuzz faults clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,3 +80,8 @@ clean:
 # Redis; fails on any answer >= 500. Results in bench/results/fuzz.txt.
 fuzz: install-dev
 	$(PY) -m bench.fuzz --requests 3000
+
+# Redis killed and frozen, the worker killed, PostgreSQL cut: pages answer within 2 s, writes
+# are done or refused with a message, and nothing committed is lost. Results in bench/results/faults.txt.
+faults: install-dev
+	$(PY) -m bench.faults

@@ -164,7 +164,8 @@ class CorrectionForm(forms.Form):
             company=self.company, channel=channel, action=action, proposed=proposed
         )
         try:
-            correction.preview().full_clean(validate_unique=False, validate_constraints=False)
+            # Constraints too: a number the company already lists is refused here, not when applied.
+            correction.preview().full_clean()
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)

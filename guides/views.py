@@ -328,15 +328,26 @@ def suggest_correction(request, company_slug):
                     request, "Thank you! A trusted editor will check your correction before it appears."
                 )
                 return redirect(company)
-            correction.apply(request.user)
-            messages.success(request, "Correction applied. Thank you!")
-            # Opened from the review queue's "Edit": back to the queue.
-            return redirect("freshness:review_queue" if correction.flag_id else company)
+            return apply_now(request, correction)
     return render(
         request,
         "guides/suggest_correction.html",
         {"form": form, "company": company, "flag": form.open_flag(), "current": form.current_values()},
     )
+
+
+def apply_now(request, correction):
+    """A trusted editor's correction is applied at once; if it no longer fits, it waits for review."""
+    try:
+        correction.apply(request.user)
+    except ValidationError as exc:
+        messages.error(
+            request, f"Saved for review: it does not fit the channel now ({' '.join(exc.messages)})."
+        )
+        return redirect(correction.company)
+    messages.success(request, "Correction applied. Thank you!")
+    # Opened from the review queue's "Edit": back to the queue.
+    return redirect("freshness:review_queue" if correction.flag_id else correction.company)
 
 
 @require_GET

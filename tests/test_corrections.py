@@ -180,3 +180,12 @@ def test_company_page_links_to_corrections_and_history(client, channel):
     assert f'href="/companies/acme/suggest/?channel={channel.pk}"' in html
     assert f'href="/companies/acme/channels/{channel.pk}/history/"' in html
     assert 'href="/companies/acme/suggest/?action=add"' in html
+
+
+def test_a_correction_to_a_number_the_company_already_lists_gets_a_message_not_an_error(channel):
+    other = ContactChannel.objects.create(company=channel.company, kind="phone", value="+12025550188")
+    trusted = login(make_user("tess", trusted=True))
+    response = suggest(trusted, action="fix", channel=channel.pk, value=other.value)
+    assert response.status_code == 200 and "already exists" in response.content.decode()
+    channel.refresh_from_db()
+    assert channel.value != other.value
