@@ -48,15 +48,13 @@ class GuideEditForm(forms.Form):
         initial["channels"] = initial.pop("channel_ids", None) or [c.pk for c in guide.channels.all()]
         initial["base_revision"] = revision.revision_number if revision else None
         form = cls(data, company=guide.company, initial=initial)
-        form.guide_has_revisions = revision is not None
         return form
 
     def clean_base_revision(self):
-        """An edit must say which revision it started from; without it, it is a conflict (never an overwrite)."""
+        """The revision the edit started from; none sent means "from no revision" (0), which is a
+        conflict as soon as the guide has one: an edit is never saved over what it did not see."""
         number = self.cleaned_data["base_revision"]
-        if number is None and getattr(self, "guide_has_revisions", False):
-            return 0  # no revision has number 0: the save is handled as a conflict
-        return number
+        return 0 if number is None else number
 
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)

@@ -130,8 +130,12 @@ class Guide(TimeStamped):
             base = published
             if base_revision_number is not None:
                 base = guide.revisions.filter(revision_number=base_revision_number).first()
+                # 0: the editor started from the guide's own text, before anything was published as a revision.
+                first_edit = base_revision_number == 0 and published is None
                 # An edit builds on published text or on its author's own pending edit, nothing else.
-                if base is None or not (base.was_published or base.is_pending_by(author)):
+                if not first_edit and (
+                    base is None or not (base.was_published or base.is_pending_by(author))
+                ):
                     raise EditConflict(published)
             continued = base if base is not None and base.is_pending_by(author) else None
             tree = guide.revision_tree()
