@@ -192,7 +192,7 @@ class Probe:
             self.failed += 1  # neither done nor refused with a message, or too slow
 
     def lost(self):
-        """Committed changes that the search suggestions do not show."""
+        """Committed changes that the search suggestions or the (cached) company page do not show."""
         missing = 0
         for slug, value in self.committed.items():
             name = next(n for _, s, n in self.channels if s == slug)
@@ -204,7 +204,9 @@ class Probe:
                 "",
             )
             national = f"({value[2:5]}) {value[5:8]}-{value[8:12]}"
-            missing += shown != national
+            with self.reader.opener.open(f"{self.base}/companies/{slug}/", timeout=30) as response:
+                page = response.read().decode()  # the company page, perhaps from the page cache
+            missing += shown != national or national not in page
         return missing
 
 

@@ -13,6 +13,7 @@ writes the table to bench/results/fuzz.txt and exits 1 if any request failed.
 """
 
 import argparse
+import html
 import http.cookiejar
 import os
 import subprocess
@@ -134,6 +135,35 @@ def endpoints(ids):
     ]
 
 
+# The text fields of each form: what a person typed there comes back when the form is rejected.
+TYPED_FIELDS = {
+    "suggest a company": {"name", "details"},
+    "correction": {"value", "hours", "ivr_steps", "time_zone", "notes", "reason"},
+    "guide edit": {"title", "body", "summary"},
+    "new guide": {"title", "body", "summary"},
+    "sign up": {"username"},
+    "sign in": {"username"},
+}
+
+
+def lost_input(endpoint, sent, page):
+    """True when a rejected form, shown again, lost plain text typed into one of its text fields.
+
+    A field sent twice keeps its last value, as Django reads it."""
+    if "<form" not in page:
+        return False
+    last = dict(sent)
+    return any(
+        isinstance(raw, str)
+        and raw.strip().isascii()
+        and raw.replace(" ", "").isalnum()
+        and len(raw) <= 100
+        and raw.strip() not in html.unescape(page)
+        for name, raw in last.items()
+        if name in TYPED_FIELDS.get(endpoint, ())
+    )
+
+
 def encode(fields):
     """A query string or form body from [(name, value)], values as text (any code point) or raw bytes."""
     parts = []
@@ -147,7 +177,7 @@ class Browser:
     """A visitor with cookies; signs in through the login form like a person."""
 
     def __init__(self, base):
-        self.base, self.jar = base, http.cookiejar.CookieJar(policy=LoopbackPolicy())
+        self.base, self.jar, self.last_page = base, http.cookiejar.CookieJar(policy=LoopbackPolicy()), ""
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
 
     def csrf(self):
@@ -166,8 +196,10 @@ class Browser:
             request = urllib.request.Request(url + (f"?{body}" if body else ""), headers=headers)
         try:
             with self.opener.open(request, timeout=60) as response:
+                self.last_page = response.read().decode("utf-8", "replace")
                 return response.status
         except urllib.error.HTTPError as error:
+            self.last_page = error.read().decode("utf-8", "replace")
             return error.code
 
     def sign_in(self, username):
@@ -213,7 +245,7 @@ def prepare_database(env):
     return dict(zip(["company", "guide", "channel", "category"], out[-4:], strict=True))
 
 
-def fuzz_endpoint(browser, method, path, names, examples, results):
+def fuzz_endpoint(browser, endpoint, method, path, names, examples, results):
     """Sends `examples` requests drawn by Hypothesis; {} in the path takes a hostile value too."""
     fields = (
         st.lists(st.tuples(st.sampled_from(names), value), max_size=len(names) + 3) if names else st.just([])
@@ -230,7 +262,9 @@ def fuzz_endpoint(browser, method, path, names, examples, results):
             status = browser.request(method, where, encode(sent))
         except OSError as exc:  # the server closed the connection or timed out: as bad as a 500
             status = f"no answer ({exc.__class__.__name__})"
-        results.append((status, (where, sent)))
+        shown_again = method == "POST" and status in (200, 400, 409) and "<form" in browser.last_page
+        dropped = shown_again and lost_input(endpoint, sent, browser.last_page)
+        results.append((status, (where, sent), dropped, shown_again))
 
     send()
 
@@ -266,14 +300,23 @@ def main():
         browsers["admin"].sign_in("fuzz-admin")
         for name, method, path, names, who in targets:
             results = []
-            fuzz_endpoint(browsers[who], method, path, names, per_endpoint, results)
-            bad = [(status, sent) for status, sent in results if not isinstance(status, int) or status >= 500]
-            rows.append((name, method, len(results), len(bad)))
+            fuzz_endpoint(browsers[who], name, method, path, names, per_endpoint, results)
+            bad = [
+                (status, sent) for status, sent, *_ in results if not isinstance(status, int) or status >= 500
+            ]
+            dropped = [("input not kept", sent) for _, sent, lost, _ in results if lost]
+            shown = sum(1 for *_, shown_again in results if shown_again)
+            rows.append((name, method, len(results), len(bad), shown, len(dropped)))
+            bad += dropped
             failures += [(name, method, path, status, sent) for status, sent in bad[:3]]
-    tried, failed = sum(r[2] for r in rows), sum(r[3] for r in rows)
-    lines = [f"fuzz: {tried} requests against gunicorn (DEBUG=False, PostgreSQL, Redis), {failed} server errors",
-             f"{'endpoint':24} {'method':6} {'tried':>6} {'>= 500':>7}"]  # fmt: skip
-    lines += [f"{name:24} {method:6} {n:>6} {bad:>7}" for name, method, n, bad in rows]
+    tried, failed, dropped = (sum(r[i] for r in rows) for i in (2, 3, 5))
+    lines = [f"fuzz: {tried} requests against gunicorn (DEBUG=False, PostgreSQL, Redis): {failed} server errors, "
+             f"{dropped} rejected forms that lost what was typed",
+             f"{'endpoint':24} {'method':6} {'tried':>6} {'>= 500':>7} {'form shown again':>17} {'input lost':>11}"]  # fmt: skip
+    lines += [
+        f"{name:24} {method:6} {n:>6} {bad:>7} {shown:>17} {lost:>11}"
+        for name, method, n, bad, shown, lost in rows
+    ]
     lines += [
         f"FAILED {name} {method} {path} -> {status}: {sent!r}"[:500]
         for name, method, path, status, sent in failures
@@ -282,7 +325,7 @@ def main():
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     (ROOT / "bench" / "results" / "fuzz.txt").write_text(report)
     print(report, end="")
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or dropped else 0)
 
 
 if __name__ == "__main__":
