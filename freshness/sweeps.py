@@ -171,16 +171,23 @@ def channels_due_for_link_check(now=None):
     )
 
 
-def check_links(now=None, limit=None, workers=8):
-    """Checks a bounded batch of due channels over HTTP and flags those failing twice in a row."""
+def check_links(now=None, limit=None, workers=8, progress=None):
+    """Checks a bounded batch of due channels over HTTP and flags those failing twice in a row.
+
+    `progress("link checked", 1)` is called after each address (the command shows it).
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     now = now or timezone.now()
     due = list(
         channels_due_for_link_check(now).values_list("pk", "value")[: limit or settings.LINK_CHECK_BATCH]
     )
+    results = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda item: check_url(item[1]), due))
+        for result in pool.map(lambda item: check_url(item[1]), due):
+            results.append(result)
+            if progress:
+                progress("link checked", 1)
     checks = [
         LinkCheck(
             channel_id=pk,
@@ -233,13 +240,21 @@ def flag_broken_links(channel_ids, now):
     )
 
 
-def run_all(now=None, links=True):
-    """Every sweep once, in order; guides last so they see the channels' new flags."""
+def run_all(now=None, links=True, progress=None):
+    """Every sweep once, in order; guides last so they see the channels' new flags.
+
+    `progress(name, flagged)` is called as each sweep finishes (the command shows it).
+    """
+    steps = [("aged", flag_aged_channels), ("feedback", flag_failing_channels)]
+    if links:
+        steps.append(("links", lambda now: check_links(now, progress=progress)[1]))
+    steps.append(("guides", flag_guides_with_stale_channels))
+    result = {}
     with sweep_lock("all"):
-        result = {"aged": flag_aged_channels(now), "feedback": flag_failing_channels(now)}
-        if links:
-            result["links"] = check_links(now)[1]
-        result["guides"] = flag_guides_with_stale_channels(now)
+        for name, sweep in steps:
+            result[name] = sweep(now)
+            if progress:
+                progress(name, result[name])
     return result
 
 

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 
 from directory.models import Category, Company
+from guides.models import Guide
 
 
 class CompanySitemap(Sitemap):
@@ -22,3 +23,21 @@ class CategorySitemap(Sitemap):
 
     def lastmod(self, category):
         return category.modified
+
+
+class GuideSitemap(Sitemap):
+    """Published guides only: pending text never reaches a crawler."""
+
+    changefreq = "weekly"
+    limit = 10000
+
+    def items(self):
+        return (
+            Guide.objects.published()
+            .select_related("company")
+            .order_by("pk")
+            .only("slug", "modified", "company__slug")
+        )
+
+    def lastmod(self, guide):
+        return guide.modified

@@ -4,9 +4,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
-from .sitemaps import CategorySitemap, CompanySitemap
+from .sitemaps import CategorySitemap, CompanySitemap, GuideSitemap
 
-sitemaps = {"companies": CompanySitemap, "categories": CategorySitemap}
+sitemaps = {"companies": CompanySitemap, "categories": CategorySitemap, "guides": GuideSitemap}
+handler404 = "gethelp.views.page_not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 if settings.BENCH_VIEWS:

@@ -10,7 +10,8 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -19,6 +20,7 @@ from directory import view_counts
 from directory.models import Category, Company
 from freshness import feedback
 from guides.models import Guide, GuideRevision
+from search import queries
 
 from . import page_cache
 from .structured_data import organization_json_ld
@@ -187,6 +189,17 @@ def _check_search():
     except Exception as exc:
         return f"error: {exc.__class__.__name__}"
     return "ok"
+
+
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever the page says."""
+    return redirect(static("img/favicon.svg"), permanent=True)
+
+
+def page_not_found(request, exception):
+    """The 404 page, with the companies whose names are closest to the address that was asked for."""
+    words = request.path.strip("/").rsplit("/", 1)[-1].replace("-", " ")[:100]
+    return render(request, "404.html", {"did_you_mean": queries.suggest(words, limit=5)}, status=404)
 
 
 def trivial(request):
