@@ -65,3 +65,18 @@ def test_flag_stale_says_how_far_it_got():
     err = io.StringIO()
     call_command("flag_stale", "--no-links", stdout=io.StringIO(), stderr=err)
     assert "aged: 0 flagged (" in err.getvalue() and "guides: 0 flagged (" in err.getvalue()
+
+
+def test_company_and_guide_pages_carry_open_graph_tags_for_sharing():
+    guide = make_published_guide(
+        make_company(slug="acme", name="Acme Energy"), slug="cancel", title="Cancel Acme"
+    )
+    make_channel(guide.company, value="+12025550143")
+    company_page = Client().get("/companies/acme/").content.decode()
+    assert '<meta property="og:title" content="Contact Acme Energy">' in company_page
+    assert 'og:description" content="Reach a human: phone (202) 555-0143' in company_page
+    assert (
+        '<meta property="og:title" content="Cancel Acme — Acme Energy">'
+        in Client().get(guide.get_absolute_url()).content.decode()
+    )
+    assert 'rel="manifest"' in company_page
