@@ -96,10 +96,8 @@ class ChannelSummary:
             return "No reports yet."
         if not self.enough:
             return f"Too few reports yet to say ({self.reports})."
-        text = f"{self.percent}% of {self.reports} people reached a human in the last {settings.FEEDBACK_WINDOW_DAYS} days"
-        if self.typical_wait is not None:
-            text += f", typical wait {self.typical_wait} min"
-        return text + "."
+        # The wait is shown once per channel, next to the channel (wait_text), not here.
+        return f"{self.percent}% of {self.reports} people reached a human in the last {settings.FEEDBACK_WINDOW_DAYS} days."
 
 
 def summaries_for(company, now=None):
@@ -195,6 +193,33 @@ def wait_chart_svg(cells):
     )
 
 
+# Channels where nobody picks up: people wait for an answer, not on the line.
+REPLY_KINDS = {"email", "web_form", "postal", "social", "app"}
+
+
+def duration_label(minutes):
+    """Minutes in the unit that fits: "12 min", "about 3 hours", "about 2 days"."""
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 24 * 60:
+        hours = round(minutes / 60)
+        return f"about {hours} hour{'s' if hours != 1 else ''}"
+    days = round(minutes / (24 * 60))
+    return f"about {days} day{'s' if days != 1 else ''}"
+
+
+def wait_text(channel, summary):
+    """The one wait shown for a channel: what enough people reported, else what the channel says."""
+    if summary.enough and summary.typical_wait is not None:
+        minutes, source = summary.typical_wait, f" (reported by {summary.reports} people)"
+    elif channel.typical_wait_minutes is not None:
+        minutes, source = channel.typical_wait_minutes, ""
+    else:
+        return ""
+    kind = "typical reply time" if channel.kind in REPLY_KINDS else "typical wait"
+    return f"{kind} {duration_label(minutes)}{source}"
+
+
 def attach_freshness(company, now=None):
     """Sets `summary` and `flagged` on the company's channels and `flagged` on its guides (two queries)."""
     summaries = summaries_for(company, now)
@@ -202,5 +227,6 @@ def attach_freshness(company, now=None):
     for channel in company.active_channels:
         channel.summary = summaries.get(channel.pk, ChannelSummary(0, 0, None))
         channel.flagged = channel.pk in flagged_channels
+        channel.wait_text = wait_text(channel, channel.summary)
     for guide in company.guides.all():
         guide.flagged = guide.pk in flagged_guides

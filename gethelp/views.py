@@ -82,6 +82,9 @@ def render_company_page(request, company, cacheable):
     feedback.attach_freshness(company, now)
     best = company.best_channel
     wait_cells = feedback.wait_by_hour(best, now) if best else {}
+    wait_reports = sum(count for _, count in wait_cells.values())
+    if wait_reports < settings.FEEDBACK_MIN_REPORTS_TO_SHOW:
+        wait_cells = {}  # a "best time" from two reports would mislead
     json_ld = json_for_script(organization_json_ld(company))
     context = {
         "company": company,
@@ -92,6 +95,7 @@ def render_company_page(request, company, cacheable):
         "json_ld": json_ld,
         "wait_chart": feedback.wait_chart_svg(wait_cells),
         "best_times": feedback.best_times(wait_cells),
+        "wait_reports": wait_reports,
         "own_pending": own_pending_work(request.user, company),
     }
     if cacheable:

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from directory.models import ContactChannel
 from freshness.feedback import ChannelSummary, summaries_for, wait_by_hour
 from freshness.models import ChannelReport, wilson_lower_bound
 from tests.factories import make_channel, make_company, make_report
@@ -88,7 +89,7 @@ def test_summary_counts_recent_reports_and_typical_wait(channel):
     ChannelReport.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=120))
     summary = summaries_for(channel.company)[channel.pk]
     assert (summary.reports, summary.reached, summary.typical_wait) == (10, 8, 14)
-    assert str(summary) == "80% of 10 people reached a human in the last 90 days, typical wait 14 min."
+    assert str(summary) == "80% of 10 people reached a human in the last 90 days."
 
 
 def test_too_few_reports_say_so_instead_of_a_percentage():
@@ -119,3 +120,29 @@ def test_wait_chart_groups_by_hour_in_the_channel_time_zone(channel):
 )
 def test_wilson_lower_bound_edge_cases(failures, total, expected):
     assert wilson_lower_bound(failures, total) == pytest.approx(expected, abs=0.001)
+
+
+def test_each_channel_shows_one_honest_wait_in_the_unit_that_fits(client, channel):
+
+    make_channel(channel.company, kind="email", value="help@northwind.example", typical_wait_minutes=1440)
+    ContactChannel.objects.filter(pk=channel.pk).update(typical_wait_minutes=12)
+    html = client.get("/companies/northwind/").content.decode()
+    assert "Typical reply time about 1 day" in html and "1440 min" not in html
+    for _ in range(6):
+        make_report(channel, worked=True, minutes_waited=40)
+    html = client.get("/companies/northwind/").content.decode()
+    assert "typical wait 40 min (reported by 6 people)" in html and "12 min" not in html
+
+
+def test_best_time_to_call_waits_for_enough_reports_and_says_how_many(client, channel):
+    for _ in range(2):
+        make_report(channel, worked=False, minutes_waited=30)
+    assert "Best time to call" not in client.get("/companies/northwind/").content.decode()
+    for _ in range(4):
+        make_report(channel, worked=True, minutes_waited=5)
+    assert "From 6 reports with the minutes waited" in client.get("/companies/northwind/").content.decode()
+
+
+def test_a_yes_vote_can_say_how_long_it_took(client, channel):
+    client.post(f"/channels/{channel.pk}/report/", {"worked": "yes", "minutes_waited": "7"})
+    assert ChannelReport.objects.get().minutes_waited == 7
