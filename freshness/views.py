@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,8 +29,12 @@ def report_channel(request, pk):
     form = ReportForm(request.POST or None, initial={"worked": request.GET.get("worked", "no")})
     visitor = feedback.visitor_id(request)
     if request.method == "POST" and form.is_valid():
-        messages.add_message(request, *form.save(request, channel, visitor))
-        response = redirect(f"{channel.company.get_absolute_url()}#channel-{channel.pk}")
+        level, text = form.save(request, channel, visitor)
+        if "application/json" in request.headers.get("Accept", ""):  # the page answers in place (report.js)
+            response = JsonResponse({"message": text, "ok": level != messages.ERROR})
+        else:
+            messages.add_message(request, level, text)
+            response = redirect(f"{channel.company.get_absolute_url()}#channel-{channel.pk}")
         feedback.remember_visitor(response, visitor)
         return response
     return render(
