@@ -20,6 +20,7 @@ from directory import view_counts
 from directory.models import Category, Company
 from freshness import feedback
 from guides.models import Guide, GuideRevision
+from guides.rendering import render_markdown
 from search import queries
 
 from . import page_cache
@@ -96,11 +97,30 @@ def render_company_page(request, company, cacheable):
         "wait_chart": feedback.wait_chart_svg(wait_cells),
         "best_times": feedback.best_times(wait_cells),
         "wait_reports": wait_reports,
+        **cancel_box(company),
         "own_pending": own_pending_work(request.user, company),
     }
     if cacheable:
         context["csrf_token"] = page_cache.CSRF_PLACEHOLDER  # filled in per visitor
     return render(request, "pages/company_detail.html", context)
+
+
+CANCEL_GUIDE_KINDS = ("cancel", "close_account")
+CANCEL_DEPARTMENTS = ("cancellations", "accounts")
+
+
+def cancel_box(company):
+    """What the Cancel box shows: the cancel guide and its first steps, else the cancellations line."""
+    guides = [g for g in company.guides.all() if g.kind in CANCEL_GUIDE_KINDS]
+    guide = min(guides, key=lambda g: CANCEL_GUIDE_KINDS.index(g.kind)) if guides else None
+    channels = [c for c in company.active_channels if c.department in CANCEL_DEPARTMENTS]
+    channel = (
+        min(channels, key=lambda c: (CANCEL_DEPARTMENTS.index(c.department), c.human_rank))
+        if channels
+        else None
+    )
+    first_steps = "\n".join(guide.body.strip().split("\n\n")[0].splitlines()[:3]) if guide else ""
+    return {"cancel_guide": guide, "cancel_channel": channel, "cancel_steps": render_markdown(first_steps)}
 
 
 def own_pending_work(user, company):

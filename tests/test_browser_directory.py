@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import make_category, make_channel, make_company, make_guide
 
@@ -40,6 +41,10 @@ def test_consumer_goes_from_home_to_a_company_and_gets_a_dialling_link(
     tab.get_by_role("link", name="Northwind Wireless").first.click()
     tab.wait_for_url("**/companies/northwind-wireless/")
     assert tab.get_by_role("heading", level=1).inner_text() == "Contact Northwind Wireless"
+    # The two jobs people come for are both on the first screen, a phone's included.
+    expect(tab.get_by_role("heading", name="Reach a human")).to_be_in_viewport()
+    expect(tab.get_by_role("heading", name="Cancel", exact=True)).to_be_in_viewport()
+    expect(tab.locator(".cancel-box").get_by_text("ask for a reference")).to_be_in_viewport()
 
     best = tab.locator("a.best-button")
     assert best.get_attribute("href") == "tel:+12025550143,,0,,2"
@@ -57,7 +62,7 @@ def test_consumer_goes_from_home_to_a_company_and_gets_a_dialling_link(
     assert no_horizontal_scroll
     screenshot(tab, f"directory-company-{viewport}")
 
-    tab.get_by_role("link", name="How to cancel Northwind Wireless").click()
+    tab.locator(".cancel-box").get_by_role("link", name="How to cancel Northwind Wireless").click()
     tab.wait_for_url("**/guides/cancel/")
     assert "ask for a reference" in tab.locator("article").inner_text()
 

@@ -128,3 +128,20 @@ def test_company_page_query_count_does_not_grow_with_channels(client):
             assert client.get(company.get_absolute_url()).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_cancel_box_shows_the_guide_else_the_cancellations_line_else_asks_for_a_guide(client):
+    from tests.factories import make_published_guide
+
+    company = make_company(slug="zeta", name="Zeta")
+    html = client.get("/companies/zeta/").content.decode()
+    box = html[html.index('class="best cancel-box"') :]
+    assert "No cancel guide yet" in box and "/companies/zeta/guides/new/?kind=cancel" in box
+    make_channel(company, value="+12025550111", department="cancellations")
+    box = client.get("/companies/zeta/").content.decode().split('class="best cancel-box"')[1]
+    assert "(202) 555-0111" in box and 'href="tel:+12025550111"' in box
+    make_published_guide(
+        company, slug="cancel", title="Cancel Zeta", body="1. Call them.\n2. Say cancel.\n\nMore."
+    )
+    box = client.get("/companies/zeta/").content.decode().split('class="best cancel-box"')[1]
+    assert "Cancel Zeta" in box and "<li>Call them.</li>" in box and "More." not in box.split("</section>")[0]
