@@ -39,7 +39,7 @@
       list.textContent = "";
       suggestions.forEach(function (s, i) {
         var li = document.createElement("li");
-        li.id = "suggestion-" + i;
+        li.id = list.id + "-" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         var name = document.createElement("span");
