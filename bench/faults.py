@@ -26,7 +26,7 @@ import urllib.parse
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.fuzz import PASSWORD, Browser, encode
+from bench.fuzz import PASSWORD, Browser, encode, fresh_sample_site
 from bench.load import free_port, gunicorn, prepare_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,13 +123,7 @@ def wait_for_port(port, seconds=30):
 
 
 def prepare_database(env):
-    base, name = DATABASE_URL.rsplit("/", 1)
-    for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
-        subprocess.run(["psql", base + "/postgres", "-qc", sql], check=True)
-    for command in (["migrate", "-v0"], ["load_sample_data"], ["rebuild_index", "--noinput", "-v0"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
-        )
+    fresh_sample_site(DATABASE_URL, env)
     script = (
         "import json; from django.contrib.auth.models import User; from accounts.models import Profile; "
         f"u = User.objects.create_user('faults-trusted', 't@example.org', '{PASSWORD}'); "

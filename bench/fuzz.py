@@ -222,14 +222,19 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def prepare_database(env):
-    base, name = DATABASE_URL.rsplit("/", 1)
-    subprocess.run(["psql", base + "/postgres", "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
-    subprocess.run(["psql", base + "/postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
+def fresh_sample_site(url, env):
+    """A new PostgreSQL database at `url` with the sample data and its search index."""
+    base, name = url.rsplit("/", 1)
+    for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
+        subprocess.run(["psql", base + "/postgres", "-qc", sql], check=True)
     for command in (["migrate", "-v0"], ["load_sample_data"], ["rebuild_index", "--noinput", "-v0"]):
         subprocess.run(
             [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
         )
+
+
+def prepare_database(env):
+    fresh_sample_site(DATABASE_URL, env)
     script = (
         "from django.contrib.auth.models import User; from accounts.models import Profile; "
         f"User.objects.create_superuser('fuzz-admin', 'a@example.org', '{PASSWORD}'); "

@@ -103,3 +103,17 @@ def empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The site configured with a Redis that does not answer (nothing listens on port 1)."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    return settings

@@ -153,15 +153,7 @@ def test_odd_requests_get_an_answer_not_a_server_error(url):
     assert client.get(url).status_code < 500
 
 
-def test_with_redis_down_a_correction_and_a_sign_up_still_go_through(channel, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+def test_with_redis_down_a_correction_and_a_sign_up_still_go_through(channel, redis_down):
     response = Client().post(
         "/companies/acme/suggest/", {"action": "fix", "channel": channel.pk, "notes": "Ask for Sam"}
     )
