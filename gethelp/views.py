@@ -1,6 +1,7 @@
 """The public pages: home, company page, category, A–Z, and the pages for machines."""
 
 import json
+import logging
 from itertools import groupby
 
 from django.conf import settings
@@ -25,6 +26,8 @@ from search import queries
 
 from . import page_cache
 from .structured_data import organization_json_ld
+
+log = logging.getLogger(__name__)
 
 
 @require_GET
@@ -223,7 +226,12 @@ def favicon(request):
 def page_not_found(request, exception):
     """The 404 page, with the companies whose names are closest to the address that was asked for."""
     words = request.path.strip("/").rsplit("/", 1)[-1].replace("-", " ")[:100]
-    return render(request, "404.html", {"did_you_mean": queries.suggest(words, limit=5)}, status=404)
+    try:
+        did_you_mean = queries.suggest(words, limit=5)
+    except Exception as exc:  # the 404 page must not fail because search does
+        log.warning("404 suggestions unavailable: %s", exc.__class__.__name__)
+        did_you_mean = []
+    return render(request, "404.html", {"did_you_mean": did_you_mean}, status=404)
 
 
 def trivial(request):

@@ -80,3 +80,14 @@ def test_company_and_guide_pages_carry_open_graph_tags_for_sharing():
         in Client().get(guide.get_absolute_url()).content.decode()
     )
     assert 'rel="manifest"' in company_page
+
+
+def test_the_404_page_still_answers_when_search_fails(settings):
+    from unittest import mock
+
+    from search import queries
+
+    settings.DEBUG = False
+    with mock.patch.object(queries, "suggest", side_effect=OSError("index gone")):
+        response = Client().get("/companies/nowhere/")
+    assert response.status_code == 404 and "We couldn't find that page" in response.content.decode()
