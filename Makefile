@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev browser migrate sample index test lint ci bench bench-search bench-import fuzz faults clean
+.PHONY: run install install-dev browser migrate sample index test lint ci bench bench-search bench-import fuzz faults simulate-freshness clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,3 +85,8 @@ fuzz: install-dev
 # are done or refused with a message, and nothing committed is lost. Results in bench/results/faults.txt.
 faults: install-dev
 	$(PY) -m bench.faults
+
+# Simulated reports on channels from one a week to 200 a day: how fast the feedback rule
+# flags a dead number, its false flags and what vandal bursts achieve. bench/results/freshness-simulation.txt
+simulate-freshness: install-dev
+	$(PY) -m bench.simulate_freshness --days 1000
