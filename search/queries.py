@@ -66,16 +66,23 @@ def clean_query(raw):
     return " ".join(text.split()[:MAX_TERMS]).lower()
 
 
+# How people wrap a company's name when they look for its contacts: "X customer service
+# number", "contact X", "X support email". Dropped around the name, never from it alone.
+CONTACT_WORDS = {
+    "phone", "number", "numbers", "telephone", "tel", "email", "mail", "address", "support", "help", "helpline",
+    "hotline", "line", "care", "services", "call", "chat", "live", "uk", "us", "usa", "official", "free", "toll",
+}  # fmt: skip
+
+
 def split_task(terms):
-    """(task or '', the words left for the company name)."""
+    """(task or '', the words left for the company name): task, filler and contact words removed,
+    unless nothing would be left of the name."""
     task = ""
     for term in terms:
         if term in TASK_WORDS:
             task = task or TASK_WORDS[term]
-    if not task:
-        return "", terms
-    rest = [t for t in terms if t not in TASK_WORDS and t not in FILLER_WORDS]
-    return task, rest
+    rest = [t for t in terms if t not in TASK_WORDS and t not in FILLER_WORDS and t not in CONTACT_WORDS]
+    return task, rest if rest else ([] if task else terms)
 
 
 def company_documents(category=""):
@@ -99,9 +106,12 @@ def search_companies(raw_query, category=""):
         return outcome
     terms = query.split()
     outcome.task, name_terms = split_task(terms)
+    base = company_documents(category)
+    # A company whose whole name is what was typed ("Phone Co", "Help Line") keeps every word.
+    if name_terms != terms and _pks(base.filter(keys=Exact(squash(query))), 1):
+        outcome.task, name_terms = "", terms
     outcome.terms = name_terms or terms
     name = " ".join(outcome.terms)
-    base = company_documents(category)
 
     exact = _pks(base.filter(keys=Exact(squash(name))))
     words = _pks(base.filter(SQ(name=name) | SQ(aliases=name) | SQ(about=name)))
@@ -175,6 +185,9 @@ def suggest(raw_query, limit=8):
     if len(query.replace(" ", "")) < 2:
         return []
     base = company_documents()
+    name_terms = split_task(query.split())[1]
+    if name_terms and not _pks(base.filter(keys=Exact(squash(query))), 1):
+        query = " ".join(name_terms)  # "cancel stream" suggests Streamly
     results = _first_results(
         [base.filter(keys=Exact(squash(query))), base.autocomplete(name_auto=query)], limit
     )

@@ -256,3 +256,30 @@ def test_the_results_page_runs_the_same_queries_for_two_or_twenty_companies():
         return len(captured)
 
     assert results_page_queries("Tarragon", 2) == results_page_queries("Verbena", 20)
+
+
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("contact streamly", "Streamly"),
+        ("customer service northwind", "Northwind Wireless"),
+        ("northwind wireless customer service number", "Northwind Wireless"),
+        ("streamly support email", "Streamly"),
+        ("speak to someone at northwind", "Northwind Wireless"),
+        ("contoso phone number", "Contoso Broadband"),
+    ],
+)
+def test_everyday_phrasing_around_a_name_finds_the_company_first(directory, query, first):
+    assert names(queries.search_companies(query))[0] == first
+
+
+def test_a_company_named_with_contact_words_is_still_found_by_its_whole_name():
+    make_company(name="Help Line", slug="help-line")
+    make_company(name="Linear Help Desk", slug="linear")
+    rebuild()
+    assert names(queries.search_companies("help line"))[0] == "Help Line"
+
+
+def test_suggestions_see_past_the_task_words(directory):
+    assert "Streamly" in [s["name"] for s in queries.suggest("cancel stream")]
+    assert "Northwind Wireless" in [s["name"] for s in queries.suggest("northwind customer service")]
