@@ -498,19 +498,22 @@ def check_number_type(number, as_typed):
         )
 
 
+def _numbers_in(text, region):
+    return phonenumbers.PhoneNumberMatcher(text or "", region, leniency=phonenumbers.Leniency.VALID)
+
+
 def phone_numbers_in(text, region="US"):
     """[(as written, E.164)] for every valid phone number in a text."""
-    found = []
-    for match in phonenumbers.PhoneNumberMatcher(text or "", region, leniency=phonenumbers.Leniency.VALID):
-        found.append(
-            (match.raw_string, phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
-        )
-    return found
+    e164 = phonenumbers.PhoneNumberFormat.E164
+    return [
+        (match.raw_string, phonenumbers.format_number(match.number, e164))
+        for match in _numbers_in(text, region)
+    ]
 
 
 def refuse_premium_numbers(text, region="US"):
     """Raises ValidationError naming the first premium-rate (or similar) number in a text."""
-    for match in phonenumbers.PhoneNumberMatcher(text or "", region, leniency=phonenumbers.Leniency.VALID):
+    for match in _numbers_in(text, region):
         check_number_type(match.number, match.raw_string)
 
 

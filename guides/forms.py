@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -212,6 +214,7 @@ class CorrectionForm(forms.Form):
     def is_spam(self):
         return bool(self.cleaned_data.get("nickname"))
 
+    @cached_property
     def chosen_channel(self):
         """The channel the form is about (as sent, or from the link that opened it), or None."""
         channel_id = str(self["channel"].value() or "")
@@ -221,7 +224,7 @@ class CorrectionForm(forms.Form):
 
     def current_values(self):
         """[(detail, lines)] of the chosen channel as it is now, so people see what they correct."""
-        channel = self.chosen_channel()
+        channel = self.chosen_channel
         if channel is None:
             return []
         return [
@@ -235,7 +238,7 @@ class CorrectionForm(forms.Form):
 
     def open_flag(self):
         """The open review-queue flag this correction answers, when it is one of the chosen channel's."""
-        flag_id, channel = str(self["flag"].value() or ""), self.chosen_channel()
+        flag_id, channel = str(self["flag"].value() or ""), self.chosen_channel
         if not (flag_id.isdecimal() and len(flag_id) < 19) or channel is None:
             return None
         return channel.flags.filter(pk=int(flag_id), status="open").first()

@@ -138,8 +138,8 @@ class Guide(TimeStamped):
                 ):
                     raise EditConflict(published)
             continued = base if base is not None and base.is_pending_by(author) else None
-            tree = guide.revision_tree()
-            if published and base != published and not tree.descends(base, published):
+            tree = guide.revision_tree() if published and base != published else None
+            if tree and not tree.descends(base, published):
                 merge = tree.merge(content, base, published)
                 if not merge.clean:
                     raise EditConflict(published, merge)

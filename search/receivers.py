@@ -43,8 +43,8 @@ def schedule_drain():
         log.warning("search: index changes wait for the next drain (%s)", exc.__class__.__name__)
 
 
-def enqueue(label, pk, action):
-    """Records that the index must catch up with this row (an update re-reads it; a missing row is removed)."""
+def enqueue(label, pk):
+    """Records that the index must catch up with this row (it is re-read then; a row gone is removed)."""
     changes = batching.collector("search-index", _record)
     if changes is not None:
         changes.add((label, pk))
@@ -91,13 +91,12 @@ class QueuedSignalProcessor(BaseSignalProcessor):
 
     def enqueue_changes(self, sender, instance, deleted):
         """A company or guide is updated or removed; a channel or guide also refreshes its company."""
-        action = "delete" if deleted else "update"
         if sender is Company:
-            enqueue(COMPANY, instance.pk, action)
+            enqueue(COMPANY, instance.pk)
         elif sender is ContactChannel:
-            enqueue(COMPANY, instance.company_id, "update")
+            enqueue(COMPANY, instance.company_id)
         elif sender is Guide:
-            enqueue("guides.guide", instance.pk, action)
-            enqueue(COMPANY, instance.company_id, "update")
+            enqueue("guides.guide", instance.pk)
+            enqueue(COMPANY, instance.company_id)
         elif sender is Category and not deleted:
             enqueue_companies(instance.companies.values_list("pk", flat=True))

@@ -6,8 +6,6 @@ from django.db import transaction
 from haystack import connections
 from haystack.exceptions import NotHandled
 
-from directory.models import Company
-
 from .generation import index_changed
 from .whoosh_backend import LockError
 
@@ -30,40 +28,19 @@ def index_for(model):
 
 @shared_task(**RETRY)
 def apply_index_change(label, pk, action):
-    """Applies one queued index change on the `search` queue.
+    """Brings one row's document up to date (a row gone since is removed, whatever `action` says).
 
-    Enqueued by search.receivers.QueuedSignalProcessor after each commit. An update
-    re-reads the row, so a change that arrives late still writes the current state,
-    and an update for a row deleted since becomes a delete.
+    Changes now travel through the outbox (drain_index_changes); this task applies
+    messages queued under its name before that, and a change asked for by hand.
     """
-    model = apps.get_model(label)
-    try:
-        index = index_for(model)
-    except NotHandled:
-        return
-    obj = index.index_queryset().filter(pk=pk).first() if action == "update" else None
-    if obj is None:
-        index.remove_object(f"{label}.{pk}")
-        log.debug("search: removed %s.%s", label, pk)
-    else:
-        index.update_object(obj)
-        log.debug("search: updated %s.%s", label, pk)
+    sync_objects(label, [pk])
     index_changed()
 
 
 @shared_task(**RETRY)
 def reindex_companies(pks):
-    """Reindexes many companies at once on the `search` queue.
-
-    Enqueued when a category changes, when channels or guides change set-wise
-    (channels_changed, guides_changed) and at the end of a bulk write.
-    """
-    index = index_for(Company)
-    found = list(index.index_queryset().filter(pk__in=pks))
-    if found:
-        index.get_backend().update(index, found)
-    for pk in set(pks) - {c.pk for c in found}:
-        index.remove_object(f"directory.company.{pk}")
+    """Brings many companies' documents up to date; like apply_index_change, for messages queued before the outbox."""
+    sync_objects("directory.company", pks)
     index_changed()
 
 
