@@ -148,12 +148,13 @@ def populate(companies, seed):
                 created = now - timedelta(days=rng.randint(0, 120), minutes=rng.randint(0, 1440))
                 yield (
                     channel, worked, "" if worked else rng.choice(REASONS), rng.choice([None, 3, 8, 15, 30]),
-                    created.date(), f"v{n}", f"ip{n % 5000}", created, created,
+                    created.date(), f"v{n}", f"ip{n % 5000}", f"net{n % 5000}", 1, created, created,
                 )  # fmt: skip
 
         copy(
             cursor, "directory_channelreport",
-            ["channel_id", "worked", "reason", "minutes_waited", "day", "visitor", "ip_hash", "created", "modified"],
+            ["channel_id", "worked", "reason", "minutes_waited", "day", "visitor", "ip_hash", "network", "weight",
+             "created", "modified"],
             report_rows(), reports, "reports",
         )  # fmt: skip
         cursor.execute("ANALYZE")

@@ -22,4 +22,23 @@ def client_address(request):
 
 def ip_hash(request):
     """A salted hash of the visitor's address: enough to count, not to identify."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode()).hexdigest()
+    return _salted_hash(client_address(request))
+
+
+def network_hash(request):
+    """A salted hash of the visitor's network: the /24 of an IPv4 address, the /48 of an IPv6 one.
+
+    One household, office or attacker's subnet gets one network; addresses that do not
+    parse get their own.
+    """
+    address = client_address(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return _salted_hash(f"unknown:{address}")
+    prefix = 24 if ip.version == 4 else 48
+    return _salted_hash(str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False)))
+
+
+def _salted_hash(text):
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{text}".encode()).hexdigest()

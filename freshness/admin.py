@@ -3,7 +3,7 @@ from django.contrib import admin
 from directory.admin import ContactChannelAdmin
 from directory.models import ContactChannel
 
-from .models import ChannelReport, Flag, LinkCheck
+from .models import ChannelReport, Flag, LinkCheck, SweepMark
 
 
 @admin.register(Flag)
@@ -16,8 +16,8 @@ class FlagAdmin(admin.ModelAdmin):
 
 @admin.register(ChannelReport)
 class ChannelReportAdmin(admin.ModelAdmin):
-    list_display = ["channel", "worked", "reason", "minutes_waited", "day"]
-    list_filter = ["worked", "reason", "day"]
+    list_display = ["channel", "worked", "reason", "minutes_waited", "day", "weight"]
+    list_filter = ["worked", "reason", "weight", "day"]
     search_fields = ["channel__company__name", "channel__value"]
     raw_id_fields = ["channel"]
 
@@ -46,3 +46,11 @@ class FlaggedChannelAdmin(ContactChannelAdmin):
 # The directory's admin knows nothing of flags; the review queue's hook is added here.
 admin.site.unregister(ContactChannel)
 admin.site.register(ContactChannel, FlaggedChannelAdmin)
+
+
+@admin.register(SweepMark)
+class SweepMarkAdmin(admin.ModelAdmin):
+    """Where the incremental sweeps go on from; delete one to make its sweep read everything again."""
+
+    list_display = ["name", "reached"]
+    search_fields = ["name"]

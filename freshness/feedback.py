@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -12,7 +12,8 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
-from core.visitors import ip_hash
+from accounts.models import can_publish
+from core.visitors import ip_hash, network_hash
 from directory.models import ContactChannel
 
 from .models import ChannelReport, Flag
@@ -50,6 +51,10 @@ class TooManyReports(Exception):
 def record_report(request, channel, visitor, worked, reason="", minutes_waited=None, now=None):
     """Saves one report; one per visitor, channel and day, and a few per address.
 
+    Its weight as evidence: the first answer of the day from a network counts, later
+    ones from the same network count for nothing (one household, office or attacker's
+    subnet is one voice a day), and signed-in editors count for more.
+
     The unique constraint decides a race between two submissions of the same
     visitor. The per-address count and the insert run with the channel's row
     locked, so concurrent votes from one network are counted in turn and the limit
@@ -57,12 +62,12 @@ def record_report(request, channel, visitor, worked, reason="", minutes_waited=N
     """
     now = now or timezone.now()
     day = now.date()
-    address = ip_hash(request)
+    address, network = ip_hash(request), network_hash(request)
     try:
         with transaction.atomic():
             list(ContactChannel.objects.select_for_update().filter(pk=channel.pk).values_list("pk"))
-            same_address = ChannelReport.objects.filter(channel=channel, day=day, ip_hash=address).count()
-            if same_address >= settings.REPORTS_PER_IP_PER_CHANNEL_PER_DAY:
+            today = ChannelReport.objects.filter(channel=channel, day=day)
+            if today.filter(ip_hash=address).count() >= settings.REPORTS_PER_IP_PER_CHANNEL_PER_DAY:
                 raise TooManyReports
             return ChannelReport.objects.create(
                 channel=channel,
@@ -72,9 +77,19 @@ def record_report(request, channel, visitor, worked, reason="", minutes_waited=N
                 day=day,
                 visitor=hashlib.sha256(visitor.encode()).hexdigest(),
                 ip_hash=address,
+                network=network,
+                weight=0 if today.filter(network=network).exists() else reporter_weight(request.user),
             )
     except IntegrityError:
         raise AlreadyReported from None
+
+
+def reporter_weight(user):
+    """How many people's answers one answer counts for: editors have an account to lose,
+    and trusted editors have a record of checked edits."""
+    if can_publish(user):
+        return 3
+    return 2 if user.is_authenticated else 1
 
 
 @dataclass
@@ -104,7 +119,7 @@ def summaries_for(company, now=None):
     """{channel id: ChannelSummary} for the company's channels, in one query."""
     since = (now or timezone.now()) - timedelta(days=settings.FEEDBACK_WINDOW_DAYS)
     rows = (
-        ChannelReport.objects.filter(channel__company=company, created__gte=since)
+        ChannelReport.objects.filter(channel__company=company, created__gte=since, weight__gt=0)
         .values("channel_id")
         .annotate(total=Count("id"), reached=Count("id", filter=Q(worked=True)), wait=Avg("minutes_waited"))
     )
@@ -117,15 +132,33 @@ def summaries_for(company, now=None):
 
 
 def flagged_targets(company):
-    """(channel ids, guide ids) of the company with an open flag, in one query."""
+    """({channel id: [its open flags]}, guide ids with an open flag) of the company, in one query."""
     # Ids from the already loaded channels and guides let PostgreSQL use the foreign-key
     # indexes; joining through the company scanned every open flag (550 ms at 350,000).
     channel_ids = [c.pk for c in company.active_channels]
     guide_ids = [g.pk for g in company.guides.all()]
-    rows = Flag.objects.filter(
+    flags = Flag.objects.filter(
         Q(channel_id__in=channel_ids) | Q(guide_id__in=guide_ids), status=Flag.Status.OPEN
-    ).values_list("channel_id", "guide_id")
-    return {c for c, _ in rows if c}, {g for _, g in rows if g}
+    ).only("channel_id", "guide_id", "reason", "evidence")
+    channels = {}
+    for flag in flags:
+        if flag.channel_id:
+            channels.setdefault(flag.channel_id, []).append(flag)
+    return channels, {flag.guide_id for flag in flags if flag.guide_id}
+
+
+def failing_text(flag):
+    """What readers are told while answers say a channel fails: "4 of the last 5 people could
+    not get through since Tuesday 24 November." """
+    evidence = flag.evidence or {}
+    if evidence.get("rule") == "change":
+        since = timezone.localtime(datetime.fromisoformat(evidence["since"]))
+        people, failures = evidence["people"], evidence["failures"]
+        who = f"The last {people} people" if people == failures else f"{failures} of the last {people} people"
+        return f"{who} could not get through since {since:%A %-d %B}."
+    if "reports" in evidence:
+        return f"{evidence['failures']} of {evidence['reports']} people in the last 90 days could not get through."
+    return "People report that this does not work."
 
 
 WEEKDAY_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -221,12 +254,24 @@ def wait_text(channel, summary):
 
 
 def attach_freshness(company, now=None):
-    """Sets `summary` and `flagged` on the company's channels and `flagged` on its guides (two queries)."""
+    """Sets `summary`, `flagged` and `failing` (what answers say, or "") on the company's
+    channels and `flagged` on its guides (two queries)."""
     summaries = summaries_for(company, now)
-    flagged_channels, flagged_guides = flagged_targets(company)
+    channel_flags, flagged_guides = flagged_targets(company)
     for channel in company.active_channels:
         channel.summary = summaries.get(channel.pk, ChannelSummary(0, 0, None))
-        channel.flagged = channel.pk in flagged_channels
+        flags = channel_flags.get(channel.pk, [])
+        channel.flagged = bool(flags)
+        channel.failing = next((failing_text(f) for f in flags if f.reason == Flag.Reason.FEEDBACK), "")
         channel.wait_text = wait_text(channel, channel.summary)
     for guide in company.guides.all():
         guide.flagged = guide.pk in flagged_guides
+
+
+def best_working_channel(company):
+    """The best way to reach a human that people are not failing to get through right now;
+    the best one anyway when every one is (after attach_freshness)."""
+    humans = sorted(
+        (c for c in company.active_channels if c.reaches_human), key=lambda c: (c.human_rank, c.id)
+    )
+    return next((c for c in humans if not c.failing), company.best_channel)

@@ -1,6 +1,5 @@
 """Freshness: what consumers report, what the checks found, and what is flagged for review."""
 
-import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,6 +30,14 @@ class ChannelReport(TimeStamped):
     day = models.DateField(help_text="The visitor's vote day: one vote per visitor, channel and day.")
     visitor = models.CharField(max_length=64, help_text="Hash of the visitor's signed cookie.")
     ip_hash = models.CharField(max_length=64)
+    network = models.CharField(
+        max_length=64, blank=True, help_text="Hash of the visitor's /24 or /48 network."
+    )
+    weight = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="How much this answer counts as evidence (see credible_weight): "
+        "0 for a repeat from one network on one day, more for signed-in editors.",
+    )
 
     class Meta:
         db_table = "directory_channelreport"
@@ -47,7 +54,19 @@ class ChannelReport(TimeStamped):
         indexes = [
             # The company page and the feedback sweep read the recent reports of channels.
             models.Index(fields=["channel", "created"], name="report_channel_recent"),
+            # The feedback sweep finds the channels with new reports since its last run.
+            models.Index(fields=["created"], name="report_created"),
         ]
+
+
+class SweepMark(models.Model):
+    """How far an incremental sweep has read: the next run starts there."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    reached = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name}: {self.reached:%Y-%m-%d %H:%M}"
 
 
 class LinkCheck(models.Model):
@@ -158,11 +177,21 @@ class Flag(TimeStamped):
 
     def evidence_lines(self, now=None):
         """Why this was flagged, in sentences an admin can check."""
+        from datetime import datetime
+
         from django.utils import timezone
 
         now, evidence = now or timezone.now(), self.evidence or {}
         if self.reason == self.Reason.AGE and self.channel:
             return self._age_evidence(self.channel, now)
+        if self.reason == self.Reason.FEEDBACK and evidence.get("rule") == "change":
+            since = timezone.localtime(datetime.fromisoformat(evidence["since"]))
+            usual = round(100 * evidence.get("usual_failure_rate", 0))
+            return [
+                f"{evidence['failures']} of the last {evidence['people']} people could not get through "
+                f"since {since:%-d %b %Y %H:%M}; usually {usual}% do not.",
+                "Only credible answers count: one per network a day, editors' answers for more.",
+            ]
         if self.reason == self.Reason.FEEDBACK and "reports" in evidence:
             line = f"{evidence['failures']} of {evidence['reports']} reports in the last "
             line += f"{evidence.get('window_days', 90)} days say it did not work"
@@ -201,21 +230,6 @@ class Flag(TimeStamped):
         if self.company_id is None and self.target is not None:
             self.company_id = self.target.company_id
         super().save(*args, **kwargs)
-
-
-def wilson_lower_bound(failures, total, z=1.96):
-    """Lower bound of the 95% Wilson score interval for the failure rate.
-
-    With few reports the bound stays low even when every report is a failure, so
-    two angry votes cannot flag a good number; with many it approaches the rate.
-    """
-    if total <= 0:
-        return 0.0
-    rate = failures / total
-    denominator = 1 + z * z / total
-    centre = rate + z * z / (2 * total)
-    margin = z * math.sqrt((rate * (1 - rate) + z * z / (4 * total)) / total)
-    return max(0.0, (centre - margin) / denominator)
 
 
 def restore_channel(channel, user):

@@ -10,10 +10,12 @@ same functions.
 import json
 import logging
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, DateTimeField, Exists, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models import DateTimeField, Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,8 +23,9 @@ from core.locks import sweep_lock
 from directory.models import ContactChannel
 from guides.models import Guide
 
+from .detector import DAY, Detector, Recovery, Run
 from .linkcheck import check_url
-from .models import ChannelReport, Flag, LinkCheck, wilson_lower_bound
+from .models import ChannelReport, Flag, LinkCheck, SweepMark
 from .signals import flags_added
 
 log = logging.getLogger(__name__)
@@ -62,21 +65,111 @@ def flag_aged_channels(now=None):
     return _flags_added(count)
 
 
-def failing_channels(now=None):
-    """{channel id: (failures, reports, lower bound)} for channels whose recent reports say they fail.
+def failing_channels(now=None, since=None):
+    """({channel id: Run}, {open flag id: Recovery}): channels whose latest answers say they
+    broke, and open feedback flags whose later answers say the channel works again.
 
-    A person who resolved a feedback flag of a channel judged the reports before it:
-    only the reports that came after count for that channel again.
+    Judges the channels with a credible "No" since `since` (all of them when None) and
+    the channels with an open feedback flag and a new answer since then, each with
+    `detector.Detector` over its own answers of the last FEEDBACK_HISTORY_DAYS days, read
+    in one ordered, streamed query. A person who resolved a feedback flag judged the
+    answers before it: the detector starts its score again after that, keeping only
+    what those answers say about the channel's usual failure rate.
     """
     now = now or timezone.now()
-    since = now - timedelta(days=settings.FEEDBACK_WINDOW_DAYS)
-    failing = _failing(ChannelReport.objects.filter(created__gte=since, channel__status="active"))
-    for channel_id, reviewed_at in last_reviewed(failing, Flag.Reason.FEEDBACK).items():
-        del failing[channel_id]
-        failing.update(
-            _failing(ChannelReport.objects.filter(channel_id=channel_id, created__gt=max(since, reviewed_at)))
+    history = now - timedelta(days=settings.FEEDBACK_HISTORY_DAYS)
+    credible = ChannelReport.objects.filter(weight__gt=0, created__gte=history, created__lte=now)
+    new = credible.filter(created__gte=since) if since else credible
+    open_flags = Flag.objects.open().filter(reason=Flag.Reason.FEEDBACK)
+    answered = Exists(new.filter(channel_id=OuterRef("channel_id")))
+    candidates = Q(channel_id__in=new.filter(worked=False).values("channel_id")) | Q(
+        channel_id__in=open_flags.filter(answered).values("channel_id")
+    )
+    flags = {
+        channel_id: (pk, read_until(created, evidence))
+        for pk, channel_id, created, evidence in open_flags.filter(candidates).values_list(
+            "pk", "channel_id", "created", "evidence"
         )
-    return failing
+    }
+    reviewed = dict(
+        Flag.objects.filter(candidates, reason=Flag.Reason.FEEDBACK, resolved_at__isnull=False)
+        .exclude(status=Flag.Status.OPEN)
+        .values("channel_id")
+        .annotate(at=Max("resolved_at"))
+        .values_list("channel_id", "at")
+    )
+    rows = (
+        credible.filter(candidates, channel__status="active")
+        .order_by("channel_id", "created", "id")
+        .values_list("channel_id", "created", "worked", "weight")
+    )
+    failing, recovered = {}, {}
+    for channel_id, answers in groupby(rows.iterator(chunk_size=20_000), key=itemgetter(0)):
+        flag_id, flagged_at = flags.get(channel_id, (None, None))
+        verdict = judge(answers, reviewed.get(channel_id), flagged_at)
+        if flag_id is None and isinstance(verdict, Run):
+            failing[channel_id] = verdict
+        elif flag_id is not None and isinstance(verdict, Recovery):
+            recovered[flag_id] = verdict
+    return failing, recovered
+
+
+def read_until(created, evidence):
+    """The answers a feedback flag was raised on: those saved before the sweep that raised it."""
+    until = (evidence or {}).get("read_until")
+    return datetime.fromisoformat(until) if until else created
+
+
+def judge(answers, reviewed_at=None, flagged_at=None):
+    """A Run when these (channel id, created, worked, weight) answers, in time order, say the
+    channel broke; a Recovery when the answers after `flagged_at` say it works again; else None."""
+    detector, recovery, crossed = Detector(window=settings.FEEDBACK_HISTORY_DAYS * DAY), None, None
+    for _, created, worked, weight in answers:
+        if reviewed_at is not None and created > reviewed_at:
+            detector.restart()
+            reviewed_at = None
+        if flagged_at is not None and created > flagged_at:
+            recovery = recovery or Recovery(detector.usual())
+            if recovery.add(worked, weight):
+                return recovery
+            continue
+        if detector.add(created.timestamp(), worked, weight) and reviewed_at is None and crossed is None:
+            crossed = detector.run  # keeps counting the people of this run until it ends
+    return crossed if flagged_at is None else None
+
+
+def flag_failing_channels(now=None, since=None):
+    """Flags channels whose latest answers say they broke (see `failing_channels`), and
+    closes the open feedback flags of channels that work again.
+
+    Without `since`, it goes on from where its last run stopped (a SweepMark), a few
+    minutes back so that answers still being saved then are read now.
+    """
+    now = now or timezone.now()
+    mark = SweepMark.objects.filter(name="feedback").first()
+    if since is None and mark is not None:
+        since = mark.reached - timedelta(minutes=10)
+    failing, recovered = failing_channels(now, since)
+    companies = dict(ContactChannel.objects.filter(pk__in=failing).values_list("pk", "company_id"))
+    flags = [
+        Flag(
+            channel_id=pk,
+            company_id=companies[pk],
+            reason=Flag.Reason.FEEDBACK,
+            evidence={**run.evidence(), "read_until": now.isoformat()},
+            created=now,
+            modified=now,
+        )
+        for pk, run in failing.items()
+    ]
+    before = Flag.objects.filter(reason=Flag.Reason.FEEDBACK, status=Flag.Status.OPEN).count()
+    Flag.objects.bulk_create(flags, ignore_conflicts=True, batch_size=1000)
+    count = Flag.objects.filter(reason=Flag.Reason.FEEDBACK, status=Flag.Status.OPEN).count() - before
+    for flag_id, recovery in recovered.items():
+        Flag.objects.filter(pk=flag_id).close_recovered(recovery.summary(), now)
+    SweepMark.objects.update_or_create(name="feedback", defaults={"reached": now})
+    log.info("flag_failing_channels: flagged %d channels, closed %d that work again", count, len(recovered))
+    return _flags_added(max(count, 0))
 
 
 def last_reviewed(channel_ids, reason):
@@ -88,43 +181,6 @@ def last_reviewed(channel_ids, reason):
         .annotate(at=Max("resolved_at"))
         .values_list("channel_id", "at")
     )
-
-
-def _failing(reports):
-    rows = (
-        reports.values("channel_id")
-        .annotate(total=Count("id"), failures=Count("id", filter=Q(worked=False)))
-        .filter(total__gte=settings.FEEDBACK_MIN_REPORTS)
-    )
-    failing = {}
-    for row in rows:
-        bound = wilson_lower_bound(row["failures"], row["total"])
-        if bound >= settings.FEEDBACK_FAILURE_BOUND:
-            failing[row["channel_id"]] = (row["failures"], row["total"], round(bound, 3))
-    return failing
-
-
-def flag_failing_channels(now=None):
-    """Flags channels whose failure rate, judged by its Wilson lower bound, is too high."""
-    now = now or timezone.now()
-    failing = failing_channels(now)
-    companies = dict(ContactChannel.objects.filter(pk__in=failing).values_list("pk", "company_id"))
-    flags = [
-        Flag(
-            channel_id=pk,
-            company_id=companies[pk],
-            reason=Flag.Reason.FEEDBACK,
-            evidence={"failures": f, "reports": n, "failure_rate_lower_bound": b, "window_days": 90},
-            created=now,
-            modified=now,
-        )
-        for pk, (f, n, b) in failing.items()
-    ]
-    before = Flag.objects.filter(reason=Flag.Reason.FEEDBACK, status=Flag.Status.OPEN).count()
-    Flag.objects.bulk_create(flags, ignore_conflicts=True, batch_size=1000)
-    count = Flag.objects.filter(reason=Flag.Reason.FEEDBACK, status=Flag.Status.OPEN).count() - before
-    log.info("flag_failing_channels: flagged %d channels", max(count, 0))
-    return _flags_added(max(count, 0))
 
 
 def flag_guides_with_stale_channels(now=None):

@@ -24,6 +24,24 @@ def flag_stale_entries():
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
+def flag_failing_channels():
+    """Flags channels whose latest answers say they broke, and guides using them; incremental.
+
+    Scheduled every few minutes by CELERY_BEAT_SCHEDULE["every-5-minutes-flag-failing-channels"],
+    so a busy number is flagged within minutes of the answers that show it died.
+    """
+    try:
+        with sweep_lock("all"):
+            return {
+                "feedback": sweeps.flag_failing_channels(),
+                "guides": sweeps.flag_guides_with_stale_channels(),
+            }
+    except SweepRunning:
+        log.info("flag_failing_channels: another sweep holds the lock; skipped")
+        return None
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def check_links():
     """Checks a bounded batch of web addresses and flags those failing twice in a row.
 

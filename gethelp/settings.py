@@ -160,6 +160,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "freshness.tasks.flag_stale_entries",
         "schedule": envint("FLAG_STALE_EVERY_SECONDS", 24 * 3600),
     },
+    "every-5-minutes-flag-failing-channels": {
+        "task": "freshness.tasks.flag_failing_channels",
+        "schedule": envint("FLAG_FAILING_EVERY_SECONDS", 300),
+    },
     "every-hour-check-links": {
         "task": "freshness.tasks.check_links",
         "schedule": envint("CHECK_LINKS_EVERY_SECONDS", 3600),
@@ -293,10 +297,10 @@ REVERIFY_INTERVAL_DAYS = {
     "postal": 365,
     "in_person": 365,
 }
+# The page summarises the last FEEDBACK_WINDOW_DAYS of answers; the feedback sweep
+# learns each channel's usual failure rate from the last FEEDBACK_HISTORY_DAYS.
 FEEDBACK_WINDOW_DAYS = 90
-FEEDBACK_MIN_REPORTS = envint("FEEDBACK_MIN_REPORTS", 10)
-# Flag when even the optimistic (Wilson lower-bound) failure rate is at least this.
-FEEDBACK_FAILURE_BOUND = 0.5
+FEEDBACK_HISTORY_DAYS = 365
 FEEDBACK_MIN_REPORTS_TO_SHOW = 5
 REPORTS_PER_IP_PER_CHANNEL_PER_DAY = envint("REPORTS_PER_IP_PER_CHANNEL_PER_DAY", 5)
 LINK_CHECK_TIMEOUT_SECONDS = 10

@@ -84,7 +84,7 @@ def company_detail(request, slug):
 def render_company_page(request, company, cacheable):
     now = timezone.now()
     feedback.attach_freshness(company, now)
-    best = company.best_channel
+    best = feedback.best_working_channel(company)
     wait_cells = feedback.wait_by_hour(best, now) if best else {}
     wait_reports = sum(count for _, count in wait_cells.values())
     if wait_reports < settings.FEEDBACK_MIN_REPORTS_TO_SHOW:
@@ -93,6 +93,7 @@ def render_company_page(request, company, cacheable):
     context = {
         "company": company,
         "best": best,
+        "usual_best": company.best_channel,
         "departments": company.channels_by_department(),
         "guides": list(company.guides.all()),
         "now": now,

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -102,3 +103,38 @@ def test_without_javascript_the_vote_still_works(northwind, live_server, chromiu
     assert tab.url.endswith(f"/companies/northwind-wireless/#channel-{channel.pk}")
     assert ChannelReport.objects.filter(channel=channel).count() == 9
     context.close()
+
+
+def test_a_number_that_dies_is_flagged_and_readers_are_sent_to_the_next_way(
+    northwind, live_server, phone_page, screenshot
+):
+    from freshness import sweeps
+
+    company, channel = northwind
+    chat = make_channel(company, kind="chat", value="https://northwind.example/chat", human_rank=2)
+    ChannelReport.objects.filter(channel=channel).update(created=F("created") - timedelta(days=2))
+    for n in range(7):  # since then, people on seven networks could not get through
+        report = make_report(channel, worked=False, reason="wrong_number", network=f"net-{n}")
+        ChannelReport.objects.filter(pk=report.pk).update(
+            created=timezone.now() - timedelta(hours=40 - 5 * n)
+        )
+    tab = phone_page
+    tab.goto(f"{live_server.url}/companies/northwind-wireless/")
+    card = tab.locator(f"#channel-{channel.pk}")
+    card.get_by_text("No, it didn't").click()
+    card.get_by_label("What went wrong?").select_option(label="Wrong number or address")
+    card.get_by_role("button", name="Send “No”").click()
+    card.get_by_role("status").filter(has_text="Thank you!").wait_for()
+    assert sweeps.flag_failing_channels() == 1  # what the beat task runs every few minutes
+    tab.reload()
+    best = tab.locator("section.best").first
+    expect(best).to_contain_text("northwind.example/chat")
+    expect(best).to_contain_text("people cannot get through there right now")
+    expect(tab.locator(f"#channel-{channel.pk}")).to_contain_text("The last 8 people")
+    expect(tab.locator(f"#channel-{channel.pk}")).to_contain_text("could not get through since")
+    tab.evaluate("window.scrollTo(0, 0)")
+    screenshot(tab, "freshness-dead-number-phone", full_page=False)
+    best.get_by_role("link", name="what they report").click()
+    expect(tab.locator(f"#channel-{channel.pk}")).to_be_in_viewport()
+    screenshot(tab, "freshness-dead-number-channel-phone", full_page=False)
+    assert chat.pk != channel.pk

@@ -13,22 +13,26 @@ from django.utils import timezone
 from directory import view_counts
 from directory.models import Company
 from freshness.models import Flag
-from tests.factories import make_channel
+from tests.factories import make_channel, make_report
 from tests.test_search_worker import ROOT, service_env, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-def test_beat_schedules_the_stale_sweep_and_the_page_views_and_a_worker_runs_them(redis_url, tmp_path):
+def test_beat_schedules_the_sweeps_and_the_page_views_and_a_worker_runs_them(redis_url, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL so that the worker shares the test database")
     redis.Redis.from_url(redis_url).flushdb()
     stale = make_channel(last_verified_at=timezone.now() - timedelta(days=400))
     fresh = make_channel(last_verified_at=timezone.now())
+    dying = make_channel(last_verified_at=timezone.now())
+    for _ in range(12):
+        make_report(dying, worked=False, reason="wrong_number")
     redis.Redis.from_url(redis_url).hincrby(view_counts.PENDING_KEY, stale.company.slug, 3)  # three visits
     env = service_env(redis_url) | {
         "REDIS_URL": redis_url,
         "FLAG_STALE_EVERY_SECONDS": "1",
+        "FLAG_FAILING_EVERY_SECONDS": "1",
         "CHECK_LINKS_EVERY_SECONDS": "3600",
         "PAGE_VIEWS_EVERY_SECONDS": "1",
     }
@@ -44,9 +48,10 @@ def test_beat_schedules_the_stale_sweep_and_the_page_views_and_a_worker_runs_the
     )  # fmt: skip
     try:
         assert wait_until(lambda: Flag.objects.filter(channel=stale, reason="age").exists(), 90)
+        assert wait_until(lambda: Flag.objects.filter(channel=dying, reason="feedback").exists(), 30)
         assert not Flag.objects.filter(channel=fresh).exists()
         # Beat keeps firing; the constraint keeps one open flag however often it runs.
-        assert wait_until(lambda: Flag.objects.count() == 1, 5)
+        assert wait_until(lambda: Flag.objects.count() == 2, 5)
         assert wait_until(lambda: Company.objects.get(pk=stale.company_id).view_count == 3, 30)
     finally:
         beat.terminate()

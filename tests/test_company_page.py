@@ -122,6 +122,11 @@ def test_company_page_query_count_does_not_grow_with_channels(client):
         value = {"email": f"team{n}@large.example", "postal": f"{n} Example Street"}.get(kind)
         make_channel(large, kind=kind, **({"value": value} if value else {}), department="general")
     make_guide(large)
+    from freshness.models import Flag
+
+    for channel in large.channels.all()[:20]:  # flags with what readers are told
+        Flag.objects.create(channel=channel, reason="feedback", evidence={"rule": "change", "people": 5,
+                            "failures": 5, "since": timezone.now().isoformat()})  # fmt: skip
     counts = []
     for company in (small, large):
         with CaptureQueriesContext(connection) as captured:
@@ -145,3 +150,44 @@ def test_the_cancel_box_shows_the_guide_else_the_cancellations_line_else_asks_fo
     )
     box = client.get("/companies/zeta/").content.decode().split('class="best cancel-box"')[1]
     assert "Cancel Zeta" in box and "<li>Call them.</li>" in box and "More." not in box.split("</section>")[0]
+
+
+def test_while_answers_say_a_number_fails_readers_are_told_and_the_best_way_falls_back(client):
+    from freshness.models import Flag
+
+    company = make_company(slug="acme", name="Acme")
+    usual = make_channel(company, value="+12025550123", human_rank=1)
+    other = make_channel(company, kind="chat", value="https://acme.example/chat", human_rank=2)
+    since = timezone.now() - timedelta(days=2)
+    Flag.objects.create(
+        channel=usual,
+        reason="feedback",
+        evidence={"rule": "change", "people": 5, "failures": 4, "since": since.isoformat()},
+    )
+    html = client.get("/companies/acme/").content.decode()
+    sentence = f"4 of the last 5 people could not get through since {timezone.localtime(since):%A %-d %B}."
+    best = html[html.index('id="best-heading"') : html.index('id="cancel-heading"')]
+    assert "acme.example/chat" in best and "(202) 555-0123" not in best.split("Usually")[0]
+    assert "Usually the best way is (202) 555-0123, but people cannot get through there right now" in best
+    channel_item = html[html.index(f'id="channel-{usual.pk}"') :]
+    assert sentence in channel_item[: channel_item.index("</li>")]
+    # A flag a person closed tells readers nothing any more.
+    Flag.objects.filter(channel=usual).update(status="dismissed")
+    html = client.get("/companies/acme/").content.decode()
+    assert "could not get through" not in html and other.value in html
+
+
+def test_every_channel_failing_keeps_the_best_one_with_the_warning(client):
+    from freshness.models import Flag
+
+    company = make_company(slug="solo", name="Solo")
+    only = make_channel(company, value="+12025550124")
+    Flag.objects.create(
+        channel=only,
+        reason="feedback",
+        evidence={"rule": "change", "people": 6, "failures": 6, "since": timezone.now().isoformat()},
+    )
+    html = client.get("/companies/solo/").content.decode()
+    best = html[html.index('id="best-heading"') : html.index('id="cancel-heading"')]
+    assert "(202) 555-0124" in best and "The last 6 people could not get through since" in best
+    assert "Usually the best way" not in best

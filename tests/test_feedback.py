@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from directory.models import ContactChannel
 from freshness.feedback import ChannelSummary, summaries_for, wait_by_hour
-from freshness.models import ChannelReport, wilson_lower_bound
+from freshness.models import ChannelReport
 from tests.factories import make_channel, make_company, make_report
 
 pytestmark = pytest.mark.django_db
@@ -114,14 +114,6 @@ def test_wait_chart_groups_by_hour_in_the_channel_time_zone(channel):
     assert cells == {(0, 12): (20, 1)}
 
 
-@pytest.mark.parametrize(
-    "failures,total,expected",
-    [(0, 0, 0.0), (0, 10, 0.0), (2, 2, 0.342), (10, 10, 0.722), (50, 100, 0.404), (100, 100, 0.963)],
-)
-def test_wilson_lower_bound_edge_cases(failures, total, expected):
-    assert wilson_lower_bound(failures, total) == pytest.approx(expected, abs=0.001)
-
-
 def test_each_channel_shows_one_honest_wait_in_the_unit_that_fits(client, channel):
 
     make_channel(channel.company, kind="email", value="help@northwind.example", typical_wait_minutes=1440)
@@ -146,3 +138,30 @@ def test_best_time_to_call_waits_for_enough_reports_and_says_how_many(client, ch
 def test_a_yes_vote_can_say_how_long_it_took(client, channel):
     client.post(f"/channels/{channel.pk}/report/", {"worked": "yes", "minutes_waited": "7"})
     assert ChannelReport.objects.get().minutes_waited == 7
+
+
+def test_one_network_counts_once_a_day_and_editors_count_for_more(channel):
+    from django.test import Client
+
+    from tests.factories import make_user
+
+    for host in range(1, 31):  # a burst from one /24: thirty addresses, thirty fresh cookies
+        report(Client(REMOTE_ADDR=f"203.0.113.{host}"), channel, worked="no", reason="wrong_number")
+    report(Client(REMOTE_ADDR="198.51.100.7"), channel, worked="no")
+    report(Client(REMOTE_ADDR="2001:db8:1:2::1"), channel, worked="no")
+    report(Client(REMOTE_ADDR="2001:db8:1:ffff::9"), channel, worked="no")  # the same /48
+    editor, trusted = Client(REMOTE_ADDR="192.0.2.10"), Client(REMOTE_ADDR="192.0.3.10")
+    editor.force_login(make_user("ed"))
+    trusted.force_login(make_user("tess", trusted=True))
+    report(editor, channel, worked="no")
+    report(trusted, channel, worked="no")
+    weights = sorted(ChannelReport.objects.values_list("weight", flat=True))
+    assert ChannelReport.objects.count() == 35  # every answer is kept...
+    assert weights == [0] * 30 + [1, 1, 1, 2, 3]  # ...but repeats from a network weigh nothing
+
+
+def test_the_page_counts_only_credible_answers(channel):
+    make_report(channel, worked=True)
+    for _ in range(10):
+        make_report(channel, worked=False, weight=0)
+    assert summaries_for(channel.company)[channel.pk].reports == 1

@@ -1,17 +1,25 @@
 """The freshness simulation's wiring, on a small run (the full run is `make simulate-freshness`)."""
 
-from django.conf import settings
-
-from bench.simulate_freshness import report, simulate
+from bench.simulate_freshness import chance_false_flags, report, simulate
 
 
-def test_the_simulation_runs_the_sweeps_rule_on_each_traffic_level_and_reports_it():
+def test_the_simulation_runs_the_sweeps_detector_on_each_traffic_level_and_reports_it():
     results = simulate(days=300, seed=4, tiers=[(10, 12), (1 / 7, 12)])
     assert set(results) == {10, 1 / 7}
     busy = results[10]
     assert busy["deaths"] > 0 and busy["dead"], busy
-    # The sweep's rule needs at least FEEDBACK_MIN_REPORTS reports before it flags anything.
-    assert min(busy["dead"]) >= settings.FEEDBACK_MIN_REPORTS * 0.5
+    assert busy["never"] == 0
+    # A dead number is caught after a handful of "No", not after a share of its history.
+    assert max(busy["dead"]) <= 20
     assert all(days >= 0 for days in busy["days"])
-    text = report(results, 300, 4)
+    assert sum(tier["burst_flags"] for tier in results.values()) == 0
+    steady = simulate(days=300, seed=5, tiers=[(1, 10)], noise=(0.2, 0.2), deaths=False)
+    assert steady[1]["deaths"] == 0 and steady[1]["alive_days"] == 3000
+    text = report(results, steady, 300, 4)
     assert "reports a day" in text and "1/week" in text and "bursts that flagged" in text
+    assert "Working channels at 20 % noise" in text
+
+
+def test_by_calculation_a_working_channel_at_twenty_percent_noise_is_flagged_under_once_a_century():
+    for per_day in (1 / 7, 1, 10, 50, 200, 1000):
+        assert 0 < chance_false_flags(per_day) < 0.01, per_day

@@ -68,9 +68,9 @@ def test_changes_to_channels_reports_and_flags_show_at_once(company):
         make_report(channel, worked=True)
     assert "100% of 5 people reached a human" in get(client)[0]
     Flag.objects.create(channel=channel, reason="feedback")
-    assert "This may be out of date" in get(client)[0]
+    assert "People report that this does not work. We are checking it." in get(client)[0]
     Flag.objects.filter(channel=channel).resolve("verified", None)
-    assert "This may be out of date" not in get(client)[0]
+    assert "We are checking it" not in get(client)[0]
 
 
 def test_set_wise_sweeps_drop_cached_pages(company):

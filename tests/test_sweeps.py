@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.locks import SweepRunning, sweep_lock
 from directory.models import ContactChannel
 from freshness import sweeps
-from freshness.models import Flag
+from freshness.models import ChannelReport, Flag
 from tests.factories import make_channel, make_company, make_guide, make_report
 
 pytestmark = pytest.mark.django_db
@@ -71,22 +71,76 @@ def test_two_angry_votes_do_not_flag_a_good_number():
     assert sweeps.flag_failing_channels(NOW) == 0
 
 
-def test_many_failure_reports_flag_with_the_evidence():
+def answers(channel, pattern, start, every=timedelta(days=1), weight=1):
+    """Reports of `pattern` ("y"/"n" per answer) from distinct visitors, `every` apart from `start`."""
+    for n, letter in enumerate(pattern):
+        report = make_report(
+            channel, worked=letter == "y", weight=weight, reason="" if letter == "y" else "wrong_number"
+        )
+        at = start + n * every
+        ChannelReport.objects.filter(pk=report.pk).update(created=at, day=at.date())
+
+
+def test_a_number_that_worked_for_months_is_flagged_after_a_few_failures_with_the_evidence():
     channel = make_channel()
-    for n in range(12):
-        make_report(channel, worked=n < 1, reason="" if n < 1 else "wrong_number")
+    answers(channel, ("yyyyyyn" * 30)[:200], days_ago(210))
+    answers(channel, "nnnn", days_ago(8))
+    assert sweeps.flag_failing_channels(days_ago(5)) == 0
+    answers(channel, "nnnn", days_ago(4))
     assert sweeps.flag_failing_channels(NOW) == 1
     flag = Flag.objects.get(reason="feedback")
     assert flag.channel == channel and flag.company_id == channel.company_id
-    assert flag.evidence["failures"] == 11 and flag.evidence["reports"] == 12
-    assert flag.evidence["failure_rate_lower_bound"] >= 0.5
+    assert flag.evidence["rule"] == "change"
+    assert flag.evidence["people"] == flag.evidence["failures"] <= 8
+    assert flag.evidence["since"].startswith(days_ago(8).date().isoformat())
+    assert "could not get through since" in flag.evidence_lines()[0]
 
 
-def test_mixed_reports_below_the_bound_do_not_flag():
+def test_mixed_reports_of_a_working_channel_do_not_flag():
     channel = make_channel()
-    for n in range(20):
-        make_report(channel, worked=n % 2 == 0)
+    answers(channel, "yyyyn" * 60, days_ago(300))
     assert sweeps.flag_failing_channels(NOW) == 0
+
+
+def test_repeat_answers_from_one_network_count_once():
+    channel = make_channel()
+    answers(channel, "yyyyyyn" * 10, days_ago(80))
+    answers(channel, "n", days_ago(2))
+    answers(channel, "n" * 40, days_ago(2), every=timedelta(minutes=1), weight=0)
+    assert sweeps.flag_failing_channels(NOW) == 0
+
+
+def test_the_sweep_goes_on_from_where_it_stopped():
+    from freshness.models import SweepMark
+
+    channel = make_channel()
+    sweeps.flag_failing_channels(NOW)
+    assert SweepMark.objects.get(name="feedback").reached == NOW
+    # Answers older than the last run (and its overlap) were judged then: not read again.
+    answers(channel, "n" * 12, days_ago(5), every=timedelta(hours=1))
+    assert sweeps.failing_channels(NOW, since=days_ago(1)) == ({}, {})
+    later = NOW + timedelta(minutes=5)
+    answers(channel, "n", NOW + timedelta(minutes=1))
+    assert sweeps.flag_failing_channels(later) == 1
+
+
+def test_later_successes_close_the_flag_of_a_number_that_works_again():
+    channel = make_channel()
+    answers(channel, "yyyyyyn" * 10 + "n" * 10, days_ago(30), every=timedelta(hours=6))
+    assert sweeps.flag_failing_channels(days_ago(1)) == 1
+    flag = Flag.objects.get(reason="feedback")
+    answers(channel, "yy", days_ago(0.5), every=timedelta(hours=1))
+    sweeps.flag_failing_channels(days_ago(0.3))
+    flag.refresh_from_db()
+    assert flag.status == "open"  # two people are not enough
+    answers(channel, "y", days_ago(0.2))
+    sweeps.flag_failing_channels(NOW)
+    flag.refresh_from_db()
+    assert flag.status == "dismissed" and flag.resolved_by is None
+    assert flag.note == "Works again: 3 of the 3 people since the flag got through."
+    verified_before = channel.last_verified_at
+    channel.refresh_from_db()
+    assert channel.last_verified_at == verified_before  # answers are not a person's check
 
 
 def test_guides_are_flagged_when_a_channel_they_use_is_flagged_changed_or_retired():
