@@ -27,14 +27,17 @@ def main():
     import django
 
     django.setup()
+    from datetime import timedelta
+
     from django.core.management import call_command
     from django.utils import timezone
 
     from directory.models import Company, ContactChannel
     from freshness import sweeps
-    from freshness.models import ChannelReport, Flag
+    from freshness.models import ChannelReport, Flag, SweepMark
 
     Flag.objects.all().delete()
+    SweepMark.objects.all().delete()  # the first feedback run reads every channel's answers
     now = timezone.now()
     lines = [
         f"jobs: {Company.objects.count():,} companies, {ContactChannel.objects.count():,} channels, "
@@ -49,6 +52,16 @@ def main():
         first, flagged = timed(lambda sweep=sweep: sweep(now))
         second, again = timed(lambda sweep=sweep: sweep(now))
         lines.append(f"{name:34} {first:10.2f} s {flagged:9,} {second:10.2f} s {again:9,}")
+    # The every-5-minutes run: 1,000 new answers, a third of them "No", on random channels.
+    later = now + timedelta(minutes=5)
+    channel_ids = list(ContactChannel.objects.order_by("?").values_list("pk", flat=True)[:1000])
+    ChannelReport.objects.bulk_create(
+        ChannelReport(channel_id=pk, worked=n % 3 != 0, day=later.date(), visitor=f"bench-{n}", ip_hash=f"bench-{n}",
+                      network=f"bench-{n}", weight=1)
+        for n, pk in enumerate(channel_ids)
+    )  # fmt: skip
+    seconds, flagged = timed(lambda: sweeps.flag_failing_channels(later))
+    lines.append(f"{'flag_failing_channels, 1,000 new':34} {seconds:10.2f} s {flagged:9,}")
     if args.rebuild_index:
         seconds, _ = timed(lambda: call_command("rebuild_index", interactive=False, verbosity=0))
         lines.append(f"{'rebuild_index --noinput':34} {seconds:10.1f} s")

@@ -120,9 +120,9 @@ def populate(companies, seed):
         copy(
             cursor, "guides_guiderevision",
             ["guide_id", "revision_number", "summary", "ip_hash", "title", "body", "difficulty", "estimated_minutes",
-             "channel_ids", "status", "reviewed_at", "created", "modified"],
+             "channel_ids", "status", "review_note", "was_published", "reviewed_at", "created", "modified"],
             ((g, r, "Bench revision", "", f"How to cancel company {2 * g - 1}", body, "medium", 15, "[]", "approved",
-              now, now, now) for g in range(1, guides + 1) for r in (1, 2)),
+              "", True, now, now, now) for g in range(1, guides + 1) for r in (1, 2)),
             guides * 2, "revisions",
         )  # fmt: skip
         cursor.execute(

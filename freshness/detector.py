@@ -61,6 +61,12 @@ def threshold(answers_per_year):
     return math.log(failures_per_year / FALSE_FLAGS_PER_YEAR)
 
 
+def fewest_failures_to_flag():
+    """The least total weight of "No" answers that can reach the lowest threshold, each at
+    the largest step: a channel with less cannot be flagged, so the sweep skips it."""
+    return math.ceil(threshold(0) / step(USUAL_RATE_RANGE[0], False, 1))
+
+
 def step(usual, worked, weight):
     """How much one answer moves the score towards "dead"."""
     if worked:

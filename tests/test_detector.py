@@ -91,3 +91,15 @@ def test_a_recovered_number_is_recognised_by_later_successes():
     # Failures keep a dead number's flag open.
     still_dead = Recovery(detector.usual())
     assert not any(still_dead.add(n % 3 == 0) for n in range(30))
+
+
+def test_the_sweep_may_skip_channels_with_fewer_failures_than_could_ever_flag():
+    from freshness.detector import USUAL_RATE_RANGE, fewest_failures_to_flag, step
+
+    fewest = fewest_failures_to_flag()
+    # Even at the lowest usual rate (the largest step a "No" can make) and the lowest threshold:
+    assert (
+        step(USUAL_RATE_RANGE[0], False, fewest - 1)
+        < threshold(0)
+        <= step(USUAL_RATE_RANGE[0], False, fewest)
+    )
