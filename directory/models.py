@@ -179,6 +179,7 @@ class Department(models.TextChoices):
     COMPLAINTS = "complaints", "Complaints"
     ACCOUNTS = "accounts", "Accounts"
     FRAUD = "fraud", "Fraud and security"
+    PRIVACY = "privacy", "Privacy and data protection"
 
 
 class ChannelStatus(models.TextChoices):

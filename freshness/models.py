@@ -106,6 +106,7 @@ class Flag(TimeStamped):
         FEEDBACK = "feedback", "Consumers report it fails"
         LINK = "link", "Link check failed twice"
         CHANNEL_CHANGED = "channel_changed", "A channel it uses was flagged, changed or retired"
+        SOURCE = "source", "Its open dataset no longer lists it"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -146,7 +147,7 @@ class Flag(TimeStamped):
                 name="flag_has_one_target",
             ),
             models.CheckConstraint(
-                condition=Q(reason__in=["age", "feedback", "link", "channel_changed"]),
+                condition=Q(reason__in=["age", "feedback", "link", "channel_changed", "source"]),
                 name="flag_reason_valid",
             ),
             models.CheckConstraint(
@@ -206,6 +207,12 @@ class Flag(TimeStamped):
                 f"Checked {check['checked_at'][:16].replace('T', ' ')}: {check.get('error') or check.get('status_code')}"
                 + (f" (ended at {check['final_url']})" if check.get("final_url") else "")
                 for check in evidence.get("checks", [])
+            ]
+        if self.reason == self.Reason.SOURCE and "source" in evidence:
+            return [
+                f"{evidence['source']} no longer lists it in record “{evidence.get('record', '?')}” "
+                f"(import of {evidence.get('retrieved', '?')}).",
+                "Check whether it still works, then mark it still correct, correct it or retire it.",
             ]
         if self.reason == self.Reason.CHANNEL_CHANGED and self.guide:
             checked = self.guide.last_verified_at

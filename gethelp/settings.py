@@ -50,6 +50,9 @@ TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "GetHelp"
 
+# The covering index of report answers is a plain index on SQLite (the embedded default).
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -68,6 +71,7 @@ INSTALLED_APPS = [
     "guides",
     "freshness",
     "search",
+    "opendata",
     "gethelp",
 ]
 

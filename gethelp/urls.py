@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from opendata.views import about_data
+
 from . import views
 from .sitemaps import CategorySitemap, CompanySitemap, GuideSitemap
 
@@ -14,6 +16,7 @@ urlpatterns = [
     path("companies/", views.company_index, name="company_index"),
     path("companies/<slug:slug>/", views.company_detail, name="company"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
+    path("about/data/", about_data, name="about_data"),
     path("", include("directory.urls")),
     path("", include("freshness.urls")),
     path("", include("guides.urls")),

@@ -22,6 +22,7 @@ from directory.models import Category, Company
 from freshness import feedback
 from guides.models import Guide, GuideRevision
 from guides.rendering import render_markdown
+from opendata.attribution import attach_provenance
 from search import queries
 
 from . import page_cache
@@ -84,6 +85,7 @@ def company_detail(request, slug):
 def render_company_page(request, company, cacheable):
     now = timezone.now()
     feedback.attach_freshness(company, now)
+    attach_provenance(company.active_channels)
     best = feedback.best_working_channel(company)
     wait_cells = feedback.wait_by_hour(best, now) if best else {}
     wait_reports = sum(count for _, count in wait_cells.values())

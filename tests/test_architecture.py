@@ -16,7 +16,8 @@ LAYERS = {
     "guides": 3,
     "freshness": 4,
     "search": 4,
-    "gethelp": 5,
+    "opendata": 5,
+    "gethelp": 6,
 }
 
 

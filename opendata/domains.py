@@ -1,0 +1,33 @@
+"""Registrable domains: the one key companies are merged on across datasets."""
+
+from functools import cache
+from urllib.parse import urlsplit
+
+from publicsuffixlist import PublicSuffixList
+
+
+@cache
+def _suffixes():
+    return PublicSuffixList()  # the list shipped with the package: no network
+
+
+def registrable_domain(text):
+    """ "example.co.uk" from "https://www.help.example.co.uk/contact", "Example.co.uk" or
+    "mailto:privacy@example.co.uk"; "" when there is none (an IP address, a bare suffix)."""
+    text = (text or "").strip().lower()
+    if "@" in text and "/" not in text.split("@", 1)[1]:
+        text = text.split("@", 1)[1]
+    if "://" not in text:
+        text = "//" + text
+    try:
+        host = urlsplit(text).hostname or ""
+    except ValueError:
+        return ""
+    host = host.rstrip(".")
+    if not host or host.replace(".", "").isdigit() or ":" in host:
+        return ""
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return ""
+    return _suffixes().privatesuffix(host) or ""
