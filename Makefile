@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev browser migrate sample index test lint ci bench bench-search bench-import fuzz faults simulate-freshness clean
+.PHONY: run install install-dev browser migrate sample index test lint ci bench bench-search bench-import fuzz faults simulate-freshness check-open-data clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,5 +88,20 @@ faults: install-dev
 
 # Simulated reports on channels from one a week to 200 a day: how fast the feedback rule
 # flags a dead number, its false flags and what vandal bursts achieve. bench/results/freshness-simulation.txt
+OPEN_DATA ?= ../shared/open-data/datenanfragen
+CHECK_DB = sqlite:///$(CURDIR)/var/check-open-data.sqlite3
+
+# Imports the real Datenanfragen.de snapshot into a database of its own, twice (the
+# second run must find everything unchanged), and prints the counts and rejections.
+check-open-data: install
+	@if [ ! -d "$(OPEN_DATA)/companies" ]; then \
+		echo "check-open-data: no snapshot at $(OPEN_DATA) (set OPEN_DATA=...): nothing was checked"; exit 2; fi
+	rm -rf var/check-open-data.sqlite3 var/check-open-data-index
+	DATABASE_URL=$(CHECK_DB) $(PY) manage.py migrate -v0
+	DATABASE_URL=$(CHECK_DB) SEARCH_URL=whoosh://$(CURDIR)/var/check-open-data-index \
+		$(PY) manage.py import_open_data datenanfragen $(OPEN_DATA) --retrieved 2026-07-21 --show 50
+	DATABASE_URL=$(CHECK_DB) SEARCH_URL=whoosh://$(CURDIR)/var/check-open-data-index \
+		$(PY) manage.py import_open_data datenanfragen $(OPEN_DATA) --retrieved 2026-07-21 --show 0
+
 simulate-freshness: install-dev
 	$(PY) -m bench.simulate_freshness --days 1000

@@ -159,6 +159,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Open datasets re-imported on a schedule: "datenanfragen=/srv/data/datenanfragen,jdm=/srv/data/jdm".
+OPEN_DATA_SOURCES = dict(item.split("=", 1) for item in envlist("OPEN_DATA_SOURCES", "") if "=" in item)
+OPEN_DATA_EVERY_SECONDS = envint("OPEN_DATA_EVERY_SECONDS", 24 * 3600)
+
 CELERY_BEAT_SCHEDULE = {
     "every-day-flag-stale-channels": {
         "task": "freshness.tasks.flag_stale_entries",
@@ -181,6 +185,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": envint("PAGE_VIEWS_EVERY_SECONDS", 60),
     },
 }
+for _source in OPEN_DATA_SOURCES:
+    CELERY_BEAT_SCHEDULE[f"every-day-import-{_source}"] = {
+        "task": "opendata.tasks.reimport_open_data",
+        "schedule": OPEN_DATA_EVERY_SECONDS,
+        "args": [_source],
+    }
 
 # Search: a Whoosh directory under var/ unless SEARCH_URL points elsewhere.
 SEARCH_URL = os.environ.get("SEARCH_URL", f"whoosh://{VAR_DIR / 'whoosh_index'}")

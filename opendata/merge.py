@@ -152,8 +152,14 @@ class Merger:
             # The category is ours and the slug free (self.slugs): no queries to check them.
             company.full_clean(exclude=["category"], validate_unique=False)
         except ValidationError as exc:
-            self.reject(Rejection(record.file, record.record_id, "name", " ".join(exc.messages)))
-            return None
+            errors = getattr(exc, "message_dict", {"name": exc.messages})
+            if set(errors) != {"website"}:
+                field = next(iter(errors))
+                self.reject(Rejection(record.file, record.record_id, field, " ".join(errors[field])))
+                return None
+            # Only the website is wrong: the company comes without it.
+            self.reject(Rejection(record.file, record.record_id, "web", " ".join(errors["website"])))
+            company.website = record.website = ""
         company.save()
         self.companies[company.pk], self.made_here[company.pk] = company, {}
         self.slugs.add(slug)

@@ -13,7 +13,9 @@ from django.utils import timezone
 from directory import view_counts
 from directory.models import Company
 from freshness.models import Flag
+from opendata.models import ImportRun
 from tests.factories import make_channel, make_report
+from tests.test_open_data import NORTHWIND, dataset
 from tests.test_search_worker import ROOT, service_env, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -33,6 +35,8 @@ def test_beat_schedules_the_sweeps_and_the_page_views_and_a_worker_runs_them(red
         "REDIS_URL": redis_url,
         "FLAG_STALE_EVERY_SECONDS": "1",
         "FLAG_FAILING_EVERY_SECONDS": "1",
+        "OPEN_DATA_SOURCES": f"datenanfragen={dataset(tmp_path, [NORTHWIND])}",
+        "OPEN_DATA_EVERY_SECONDS": "1",
         "CHECK_LINKS_EVERY_SECONDS": "3600",
         "PAGE_VIEWS_EVERY_SECONDS": "1",
     }
@@ -53,6 +57,9 @@ def test_beat_schedules_the_sweeps_and_the_page_views_and_a_worker_runs_them(red
         # Beat keeps firing; the constraint keeps one open flag however often it runs.
         assert wait_until(lambda: Flag.objects.count() == 2, 5)
         assert wait_until(lambda: Company.objects.get(pk=stale.company_id).view_count == 3, 30)
+        # The configured open dataset is imported, and re-imported without writing anything.
+        assert wait_until(lambda: Company.objects.filter(name=NORTHWIND["name"]).exists(), 30)
+        assert wait_until(lambda: ImportRun.objects.filter(counts__unchanged=5).exists(), 30)
     finally:
         beat.terminate()
         worker.terminate()

@@ -119,6 +119,8 @@ BAD = {
     "bad-web.json": {**CONTOSO, "slug": "bad-web", "name": "Bad Web Co", "web": "ht!tp://[nope"},
     "huge.json": {**CONTOSO, "slug": "huge", "name": "Huge Co", "web": "https://huge.example",
                   "address": "A" * 10_000_000},
+    "long-web.json": {**CONTOSO, "slug": "long-web", "name": "Long Web Co",
+                      "web": "https://www.longweb.example/" + "page/" * 40},
     "no-name.json": {**CONTOSO, "slug": "no-name", "name": "", "web": "https://noname.example"},
     "nul.json": {**CONTOSO, "slug": "nul", "name": "Nul\x00 Co", "web": "https://nul.example"},
     "dup-a.json": {**CONTOSO, "slug": "dup", "name": "Duplicate One", "web": "https://dup1.example"},
@@ -142,6 +144,8 @@ def test_bad_input_is_rejected_with_its_reason_and_the_rest_imported(tmp_path):
     assert reasons[("bad-email", "email")] == "Enter a valid e-mail address."
     assert reasons[("bad-web", "web")].startswith("not a web address")
     assert reasons[("huge", "address")] == "address is 10,000,000 characters long (at most 2,000)"
+    assert reasons[("long-web", "web")].startswith("Ensure this value has at most 200 characters")
+    assert Company.objects.get(name="Long Web Co").website == ""  # the company comes without it
     assert reasons[("no-name", "name")] == "the record has no name"
     assert reasons[("nul", "name")] == "name contains a NUL byte"
     assert reasons[("dup", "slug")] == "a second record with this slug"

@@ -107,14 +107,19 @@ def to_record(data, file, seen):
         elif fax:
             notes.append(f"Fax: {fax}")
     if "comments" in data:
-        comments, reason = strings_or_reason(data["comments"], "comments", 500, 10)
+        comments, reason = strings_or_reason(data["comments"], "comments", 2000, 10)
         if reason:
             record.rejections.append(Rejection(file, slug, "comments", reason))
         else:
             notes += comments
     postal = next((fact for fact in record.facts if fact.kind == "postal"), None)
+    if postal and len("\n".join(notes)) > 2000:
+        record.rejections.append(
+            Rejection(file, slug, "comments", "fax and comments come to over 2,000 characters")
+        )
+        notes = notes[:1]
     if postal and notes:
-        postal.notes = "\n".join(notes)[:2000]
+        postal.notes = "\n".join(notes)
     return record
 
 
