@@ -58,6 +58,7 @@ ci:
 # Then a full index rebuild timed, and the load test against gunicorn (needs Debian's wrk).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gethelp_bench_large
 BENCH_SEARCH_URL ?= whoosh://$(CURDIR)/var/bench_index
+BENCH_OPEN_DATA_URL ?= postgres://postgres@127.0.0.1:5432/gethelp_bench_opendata
 bench: install-dev
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.populate --companies 100000
@@ -72,6 +73,7 @@ bench-search: install-dev
 # Imports a generated 10,000-company file into DATABASE_URL (default: a throwaway SQLite file).
 bench-import: install-dev
 	$(PY) -m bench.bench_import 10000
+	DATABASE_URL=$(BENCH_OPEN_DATA_URL) $(PY) -m bench.bench_open_data $(OPEN_DATA)
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts

@@ -10,7 +10,7 @@ from core.batching import batch
 
 from .adapters import datenanfragen
 from .adapters.base import Rejection
-from .merge import Merger
+from .merge import Merger, relaxed_durability
 from .models import ImportRun
 
 ADAPTERS = {"datenanfragen": datenanfragen}
@@ -43,7 +43,7 @@ def run_import(source, path, retrieved=None, progress=None):
     merger = Merger(source, retrieved)
     seen = []
     try:
-        with batch():
+        with batch(), relaxed_durability():
             for item in adapter.read(path):
                 if isinstance(item, Rejection):
                     merger.reject(item)

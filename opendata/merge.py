@@ -15,6 +15,7 @@ keeps its Provenance, which holds the fact as last imported; on a later import:
 
 import re
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from datetime import UTC, datetime, time
 
 from django.core.exceptions import ValidationError
@@ -35,12 +36,20 @@ from .sources import SOURCES
 FACT_FIELDS = ("kind", "value", "notes", "label", "social_platform", "department")
 
 
-def relax_durability():
+@contextmanager
+def relaxed_durability():
     """Each record commits on its own; PostgreSQL need not wait for the disk on each: a crash
     loses at most the last moment's records, never half of one, and the next run imports them."""
-    if connection.vendor == "postgresql":
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute("RESET synchronous_commit")
 
 
 def fold(name):
@@ -61,7 +70,8 @@ class Merger:
         self.counts = Counter()
         self.rejections, self.review = [], []
         self.provenance = defaultdict(dict)
-        for fact in Provenance.objects.filter(source=source).select_related("channel"):
+        # Channels are read only for the facts that changed or vanished.
+        for fact in Provenance.objects.filter(source=source):
             self.provenance[fact.record_id][fact.key] = fact
         self.by_domain, self.by_name, self.countries = {}, defaultdict(set), {}
         for pk, name, website, aliases, countries in Company.objects.values_list(
@@ -94,7 +104,6 @@ class Merger:
         for rejection in record.rejections:
             self.reject(rejection)
         with transaction.atomic():
-            relax_durability()
             company = self.company_for(record)
             if company is None:
                 return
@@ -180,11 +189,13 @@ class Merger:
     def merge_company(self, company, record):
         """Adds the record's brands, countries and website to the company; never removes or replaces them."""
         aliases = list(company.aliases)
+        known_names = {fold(a) for a in [company.name, *aliases]}
         for alias in [record.name, *record.aliases]:  # a record merged by domain may name it otherwise
-            if fold(alias) not in {fold(a) for a in [company.name, *aliases]} and len(aliases) < 50:
+            if fold(alias) not in known_names and len(aliases) < 50:
                 aliases.append(alias)
+                known_names.add(fold(alias))
         countries = company.countries + [c for c in record.countries if c not in company.countries]
-        website = company.website or record.website
+        website = company.website or self.valid_website(record.website)
         changed = (aliases, countries, website) != (company.aliases, company.countries, company.website)
         if changed:
             company.aliases, company.countries, company.website = aliases, countries, website
@@ -199,6 +210,13 @@ class Merger:
         if known.imported != imported:
             self.refresh(known, record, imported)
         self.counts["updated" if changed else "unchanged"] += 1
+
+    @staticmethod
+    def valid_website(url):
+        try:
+            return Company._meta.get_field("website").clean(url, None) if url else ""
+        except ValidationError:
+            return ""  # reported when the company was created from it
 
     # Facts ---------------------------------------------------------------------
 
@@ -247,10 +265,10 @@ class Merger:
 
     def follow(self, known, record, new):
         """A fact imported before: follow the dataset, or propose its change where people worked."""
-        channel = known.channel
         if known.imported == new and known.vanished_at is None:
             self.counts["unchanged"] += 1
             return
+        channel = known.channel
         if self.touched_by_people(channel, known):
             if known.proposed == new or known.imported == new:
                 self.counts["unchanged"] += 1
