@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from core.batching import batch
 
-from .adapters import datenanfragen
+from .adapters import datenanfragen, twofactorauth
 from .adapters.base import Rejection
 from .merge import Merger, relaxed_durability
 from .models import ImportRun
 
-ADAPTERS = {"datenanfragen": datenanfragen}
+ADAPTERS = {"datenanfragen": datenanfragen, "twofactorauth": twofactorauth}
 COUNTS = ("companies created", "channels created", "updated", "unchanged", "proposed", "flagged", "retired",
           "review", "rejected")  # fmt: skip
 

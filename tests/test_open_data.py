@@ -265,3 +265,90 @@ def test_the_command_reports_counts_and_rejections(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "1 companies created, 4 channels created" in out
     assert "rejected companies/broken.json / broken: not JSON" in out
+
+
+def twofactorauth(tmp_path, entries, raw=None):
+    """A folder in the 2factorauth format: entries/<letter>/<domain>.json, one site per file."""
+    folder = tmp_path / "twofactorauth"
+    for domain, entry in entries.items():
+        (folder / "entries" / domain[0]).mkdir(parents=True, exist_ok=True)
+        (folder / "entries" / domain[0] / f"{domain}.json").write_text(json.dumps(entry))
+    for name, content in (raw or {}).items():
+        (folder / "entries" / name[0]).mkdir(parents=True, exist_ok=True)
+        (folder / "entries" / name[0] / name).write_bytes(content)
+    return folder
+
+
+NORTHWIND_2FA = {
+    "Northwind": {
+        "domain": "northwind.example",
+        "additional-domains": ["northwind-mobile.example"],
+        "tfa": ["totp"],
+        "regions": ["gb", "-us"],
+        "categories": ["communication"],
+        "contact": {"email": "support@northwind.example", "twitter": "NorthwindHelp", "facebook": "northwind",
+                    "language": "en"},
+    }
+}  # fmt: skip
+
+
+def test_twofactorauth_contacts_become_support_channels_merged_with_other_datasets(tmp_path, client):
+    imported(tmp_path, [NORTHWIND])
+    folder = twofactorauth(tmp_path, {"northwind.example": NORTHWIND_2FA,
+                                      "tfa-only.example": {"Only 2FA": {"domain": "tfa-only.example", "tfa": ["sms"],
+                                                                        "categories": ["other"]}}})  # fmt: skip
+    run = run_import("twofactorauth", folder, retrieved=RETRIEVED)
+    assert run.counts["companies created"] == 0 and run.counts["channels created"] == 3
+    company = Company.objects.get()  # one company for the domain, across both datasets
+    support = {c.kind + c.social_platform: c for c in company.channels.filter(department="tech_support")}
+    assert support["email"].value == "support@northwind.example"
+    assert support["socialx"].value == "@NorthwindHelp"
+    assert support["socialfacebook"].value == "https://www.facebook.com/northwind"
+    assert support["email"].notes == "Answers in EN."
+    assert "Northwind" in company.aliases
+    fact = Provenance.objects.get(source="twofactorauth", key="channel:email")
+    assert fact.record_id == "northwind.example" and fact.licence == "MIT"
+    assert fact.source_urls == [
+        "https://github.com/2factorauth/twofactorauth/blob/master/entries/n/northwind.example.json"
+    ]
+    assert not Company.objects.filter(name="Only 2FA").exists()  # no way to contact it: nothing to list
+    html = client.get(company.get_absolute_url()).content.decode()
+    assert "From the 2factorauth directory, MIT, checked 21 Jul 2026" in html
+    assert "From the Datenanfragen.de database, CC0 1.0" in html
+    assert run_import("twofactorauth", folder, retrieved=RETRIEVED).counts["unchanged"] == 4
+
+
+def test_twofactorauth_bad_entries_are_rejected_with_their_reason(tmp_path):
+    folder = twofactorauth(
+        tmp_path,
+        {
+            "unknown.example": {
+                "Unknown": {
+                    "domain": "unknown.example",
+                    "categories": ["x"],
+                    "colour": "red",
+                    "contact": {"email": "a@unknown.example"},
+                }
+            },
+            "two.example": {"One": {"domain": "two.example"}, "Two": {"domain": "two.example"}},
+            "nodomain.example": {
+                "No Domain": {"categories": ["x"], "contact": {"email": "a@nodomain.example"}}
+            },
+            "badcontact.example": {
+                "Bad Contact": {
+                    "domain": "badcontact.example",
+                    "categories": ["x"],
+                    "contact": {"twitter": ["not", "text"], "email": "help@badcontact.example"},
+                }
+            },
+        },  # fmt: skip
+        raw={"broken.example.json": b"{"},
+    )
+    run = run_import("twofactorauth", folder, retrieved=RETRIEVED)
+    reasons = {(r["record"], r["field"]): r["reason"] for r in run.rejections}
+    assert reasons[("unknown.example", "colour")] == "unknown field: colour"
+    assert reasons[("two.example", "")] == "an entry must be an object with exactly one site"
+    assert reasons[("nodomain.example", "domain")] == "the entry has no domain"
+    assert reasons[("badcontact.example", "contact.twitter")] == "contact.twitter must be text, not list"
+    assert reasons[("broken.example", "")].startswith("not JSON")
+    assert Company.objects.get().channels.get().value == "help@badcontact.example"
