@@ -8,13 +8,13 @@ from django.utils import timezone
 
 from core.batching import batch
 
-from .adapters import datenanfragen, twofactorauth
+from .adapters import datenanfragen, jdm, twofactorauth
 from .adapters.base import Rejection
 from .merge import Merger, relaxed_durability
 from .models import ImportRun
 
-ADAPTERS = {"datenanfragen": datenanfragen, "twofactorauth": twofactorauth}
-COUNTS = ("companies created", "channels created", "updated", "unchanged", "proposed", "flagged", "retired",
+ADAPTERS = {"datenanfragen": datenanfragen, "jdm": jdm, "twofactorauth": twofactorauth}
+COUNTS = ("companies created", "channels created", "guides created", "updated", "unchanged", "proposed", "flagged", "retired",
           "review", "rejected")  # fmt: skip
 
 

@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from directory.models import Category, Company, ContactChannel
 from directory.signals import channels_changed
 from freshness.models import Flag
-from guides.models import ChannelChange, ChannelCorrection
+from guides.models import ChannelChange, ChannelCorrection, Guide
 
 from .adapters.base import Rejection
 from .domains import registrable_domain
@@ -115,9 +115,13 @@ class Merger:
                 # One INSERT; bulk inserts send no post_save, so the change is announced.
                 ContactChannel.objects.bulk_create(self.new_channels)
                 channels_changed.send(sender=ContactChannel, company_ids={company.pk})
+            for guide in record.guides:
+                self.merge_guide(company, record, guide)
             for known in Provenance.objects.bulk_create(self.new_facts):
                 self.provenance[record.record_id][known.key] = known
-            present = {fact.key for fact in record.facts} | {r.field for r in record.rejections}
+            present = {fact.key for fact in [*record.facts, *record.guides]} | {
+                r.field for r in record.rejections
+            }
             self.flag_vanished(record.record_id, present)
 
     def reject(self, rejection):
@@ -294,6 +298,58 @@ class Merger:
         self.refresh(known, record, new)
         self.counts["updated"] += 1
 
+    def merge_guide(self, company, record, fact):
+        """A guide from the dataset: published as a revision where nobody edited it since, else
+        a revision waiting for review; never a second guide of a kind people already wrote."""
+        key = f"guide:{fact.key}"
+        new = {
+            "title": fact.title,
+            "body": fact.body,
+            "difficulty": fact.difficulty,
+            "estimated_minutes": None,
+        }
+        known = self.provenance[record.record_id].get(key)
+        summary = f"From {self.source.name}, record “{record.record_id}”"[:200]
+        if known is not None and known.guide_id:
+            if known.imported == new or known.proposed == new:
+                self.counts["unchanged"] += 1
+                return None
+            guide = known.guide
+            edited = {field: getattr(guide, field) for field in Guide.CONTENT_FIELDS} != known.imported
+            channel_ids = sorted(guide.channels.values_list("pk", flat=True))
+            guide.save_revision(None, {**new, "channel_ids": channel_ids}, summary, publish=not edited)
+            if edited:
+                known.proposed = new
+                known.save(update_fields=["proposed"])
+                self.counts["proposed"] += 1
+            else:
+                self.refresh(known, record, new)
+                self.counts["updated"] += 1
+            return None
+        if company.guides.filter(kind=fact.kind).exists():
+            self.counts["review"] += 1
+            self.review.append({"file": record.file, "record": record.record_id, "name": record.name,
+                                "reason": f"{company.name} already has a “{fact.kind}” guide"})  # fmt: skip
+            return None
+        slugs = set(company.guides.values_list("slug", flat=True))
+        base = fact.key.replace("_", "-")
+        slug = base if base not in slugs else f"{base}-{self.source.key}"
+        guide = Guide(company=company, kind=fact.kind, slug=slug, **new, is_published=True,
+                      last_verified_at=self.verified_at if record.verified else None)  # fmt: skip
+        try:
+            guide.full_clean(
+                exclude=["company", "current_revision"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            return self.reject(Rejection(record.file, record.record_id, fact.key, " ".join(exc.messages)))
+        guide.save()
+        kinds = [f.kind for f in record.facts]
+        guide.channels.set(company.channels.filter(department=self.source.department, kind__in=kinds))
+        guide.record_revision_of_current_text(None, summary)
+        self.remember_fact(record, key, company, None, new, guide=guide)
+        self.counts["guides created"] += 1
+        return None
+
     def touched_by_people(self, channel, known):
         """Changed or checked by a person since it was imported (or retired by one)."""
         checked = (
@@ -314,17 +370,17 @@ class Merger:
 
     def flag_vanished(self, record_id, present):
         for key, known in self.provenance[record_id].items():
-            if not key.startswith("channel:") or key.split(":", 1)[1] in present or known.vanished_at:
+            if key == "company" or key.split(":", 1)[1] in present or known.vanished_at:
                 continue
-            channel = known.channel
-            if channel is not None and channel.status == "active":
-                evidence = {
-                    "source": self.source.name,
-                    "record": record_id,
-                    "retrieved": self.retrieved.isoformat(),
-                }
-                if not Flag.objects.open().filter(channel=channel, reason=Flag.Reason.SOURCE).exists():
-                    Flag.objects.create(channel=channel, reason=Flag.Reason.SOURCE, evidence=evidence)
+            evidence = {
+                "source": self.source.name,
+                "record": record_id,
+                "retrieved": self.retrieved.isoformat(),
+            }
+            target = {"channel": known.channel} if known.channel_id else {"guide": known.guide}
+            live = known.channel.status == "active" if known.channel_id else known.guide.is_published
+            if live and not Flag.objects.open().filter(reason=Flag.Reason.SOURCE, **target).exists():
+                Flag.objects.create(reason=Flag.Reason.SOURCE, evidence=evidence, **target)
             known.vanished_at = self.now
             known.save(update_fields=["vanished_at"])
             self.counts["flagged"] += 1
@@ -362,10 +418,10 @@ class Merger:
 
     # Provenance ------------------------------------------------------------------
 
-    def remember_fact(self, record, key, company, channel, imported):
+    def remember_fact(self, record, key, company, channel, imported, guide=None):
         """A new fact's provenance, written with the record's others in one INSERT."""
         self.new_facts.append(Provenance(
-            source=self.source.key, record_id=record.record_id, key=key, company=company, channel=channel,
+            source=self.source.key, record_id=record.record_id, key=key, company=company, channel=channel, guide=guide,
             licence=self.source.licence, retrieved=self.retrieved, source_urls=record.source_urls[:20],
             imported=imported, imported_at=self.now,
         ))  # fmt: skip

@@ -352,3 +352,85 @@ def test_twofactorauth_bad_entries_are_rejected_with_their_reason(tmp_path):
     assert reasons[("badcontact.example", "contact.twitter")] == "contact.twitter must be text, not list"
     assert reasons[("broken.example", "")].startswith("not JSON")
     assert Company.objects.get().channels.get().value == "help@badcontact.example"
+
+
+def jdm(tmp_path, sites):
+    """A folder in the justdelete.me format: _data/sites.json, an array of sites."""
+    folder = tmp_path / "jdm"
+    (folder / "_data").mkdir(parents=True, exist_ok=True)
+    (folder / "_data" / "sites.json").write_text(json.dumps(sites))
+    return folder
+
+
+STREAMLY = {
+    "name": "Streamly",
+    "url": "https://www.streamly.example/account/delete",
+    "difficulty": "limited",
+    "notes": "Your watch history is kept for 30 days.",
+    "notes_de": "Der Verlauf bleibt 30 Tage gespeichert.",
+    "email": "delete@streamly.example",
+    "email_subject": "Delete my account",
+    "email_body": "Please delete my account and all my data.",
+    "domains": ["streamly.example", "streamly-tv.example"],
+}
+
+
+def test_jdm_sites_become_a_close_account_guide_and_account_channels(tmp_path, client):
+    run = run_import(
+        "jdm", jdm(tmp_path, [STREAMLY, {"name": "Nothing Given", "difficulty": "easy"}]), retrieved=RETRIEVED
+    )
+    assert run.counts["companies created"] == 1 and run.counts["guides created"] == 1
+    assert run.rejections[0]["reason"] == "the site gives no deletion page or e-mail address"
+    company = Company.objects.get()
+    guide = company.guides.get()
+    assert (guide.kind, guide.slug, guide.difficulty) == (
+        "close_account",
+        "close-account",
+        "hard",
+    )  # limited: hard
+    assert guide.title == "How to delete your Streamly account" and guide.current_revision.author is None
+    assert "<https://www.streamly.example/account/delete>" in guide.body
+    assert "E-mail delete@streamly.example with the subject “Delete my account”" in guide.body
+    assert "Your watch history is kept for 30 days." in guide.body
+    assert {c.kind for c in guide.channels.all()} == {"web_form", "email"}
+    assert set(company.channels.values_list("department", flat=True)) == {"accounts"}
+    page = client.get(guide.get_absolute_url()).content.decode()
+    assert "How to delete your Streamly account" in page
+    # The dataset changes the notes: nobody edited the guide, so it follows, as a new revision.
+    changed = {**STREAMLY, "notes": "Your watch history is kept for 60 days."}
+    assert run_import("jdm", jdm(tmp_path, [changed]), retrieved=RETRIEVED).counts["updated"] == 1
+    guide.refresh_from_db()
+    assert "60 days" in guide.body and guide.revisions.count() == 2
+    # An editor rewrites it; the next change of the dataset waits for review.
+    guide.save_revision(make_user("ed", trusted=True), {"title": guide.title, "body": "Use the app: Settings → Delete.",
+                        "difficulty": "hard", "estimated_minutes": 5}, publish=True)  # fmt: skip
+    again = {**STREAMLY, "notes": "Deletion takes 90 days."}
+    assert run_import("jdm", jdm(tmp_path, [again]), retrieved=RETRIEVED).counts["proposed"] == 1
+    guide.refresh_from_db()
+    assert guide.body == "Use the app: Settings → Delete."
+    assert guide.revisions.filter(status="pending").get().body.endswith("Deletion takes 90 days.")
+    # Gone from the dataset: the guide is flagged for review, not removed.
+    run_import("jdm", jdm(tmp_path, []), retrieved=RETRIEVED)
+    assert Flag.objects.filter(guide=guide, reason="source").exists() and guide.is_published
+
+
+def test_jdm_bad_sites_are_rejected_with_their_reason(tmp_path):
+    sites = [STREAMLY, "not a site", {"url": "https://noname.example"}, {**STREAMLY, "name": "Again"},
+             {"name": "Odd", "url": "https://odd.example/delete", "colour": "red"},
+             {"name": "Bad Level", "url": "https://level.example/delete", "difficulty": "trivial"}]  # fmt: skip
+    run = run_import("jdm", jdm(tmp_path, sites), retrieved=RETRIEVED)
+    reasons = [(r["file"], r["field"], r["reason"]) for r in run.rejections]
+    assert ("_data/sites.json #2", "", "a site must be an object, not str") in reasons
+    assert ("_data/sites.json #3", "name", "the site has no name") in reasons
+    assert ("_data/sites.json #4", "name", "a second site with this domain or name") in reasons
+    assert ("_data/sites.json #5", "colour", "unknown field: colour") in reasons
+    assert (
+        "_data/sites.json #6",
+        "difficulty",
+        "difficulty must be one of easy, medium, hard, limited, impossible",
+    ) in reasons
+    assert Company.objects.get(name="Bad Level").guides.get().difficulty == "medium"
+    broken = tmp_path / "broken"
+    (broken / "_data").mkdir(parents=True)
+    (broken / "_data" / "sites.json").write_text("[{")
+    assert run_import("jdm", broken, retrieved=RETRIEVED).rejections[0]["reason"].startswith("not JSON")

@@ -21,6 +21,17 @@ class Fact:
 
 
 @dataclass
+class GuideFact:
+    """A guide a record gives (justdelete.me: how to close an account)."""
+
+    key: str
+    kind: str
+    title: str
+    body: str
+    difficulty: str
+
+
+@dataclass
 class Record:
     source: str
     record_id: str
@@ -32,6 +43,7 @@ class Record:
     aliases: list = field(default_factory=list)
     category: str = ""
     facts: list = field(default_factory=list)
+    guides: list = field(default_factory=list)
     verified: bool = False
     source_urls: list = field(default_factory=list)
     rejections: list = field(default_factory=list)  # facts of this record turned away
