@@ -13,7 +13,28 @@ class Source:
     licence_url: str
     attribution: str
     department: str  # the department its contacts reach
+    notice: str = ""  # the copyright notice its licence asks us to keep
 
+    @property
+    def licence_text(self):
+        """The licence's full text where it must travel with the data (MIT), else ""."""
+        return f"{self.notice}\n\n{MIT_PERMISSION}" if self.licence == "MIT" else ""
+
+
+MIT_PERMISSION = """Permission is hereby granted, free of charge, to any person obtaining a copy of this software and
+associated documentation files (the "Software"), to deal in the Software without restriction, including
+without limitation the rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is furnished to do so, subject to the
+following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or substantial
+portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT
+LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO
+EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER
+IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR
+THE USE OR OTHER DEALINGS IN THE SOFTWARE."""
 
 SOURCES = {
     source.key: source
@@ -36,9 +57,10 @@ SOURCES = {
             homepage="https://github.com/jdm-contrib/jdm",
             licence="MIT",
             licence_url="https://github.com/jdm-contrib/jdm/blob/master/LICENSE.md",
-            attribution="Contains data from justdelete.me (jdm-contrib and contributors), under the MIT licence: "
-            "the copyright notice and permission notice are kept in the dataset's LICENSE.",
+            attribution="Contains data from justdelete.me, copyright (c) 2013 Robb Lewis & various contributors, "
+            "used under the MIT licence (below).",
             department="accounts",
+            notice="Copyright (c) 2013 Robb Lewis & various contributors",
         ),
         Source(
             key="twofactorauth",
@@ -47,9 +69,10 @@ SOURCES = {
             homepage="https://github.com/2factorauth/twofactorauth",
             licence="MIT",
             licence_url="https://github.com/2factorauth/twofactorauth/blob/master/LICENSE",
-            attribution="Contains data from the 2factorauth directory (2factorauth and contributors), under the "
-            "MIT licence: the copyright notice and permission notice are kept in the dataset's LICENSE.",
+            attribution="Contains data from the 2factorauth directory, copyright (c) 2014-2018 Josh Davis, "
+            "used under the MIT licence (below).",
             department="tech_support",
+            notice="Copyright (c) 2014-2018 Josh Davis",
         ),
     )
 }

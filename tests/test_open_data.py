@@ -257,6 +257,10 @@ def test_the_company_page_and_about_data_say_where_facts_come_from(client, tmp_p
     about = client.get("/about/data/").content.decode()
     assert "Datenanfragen.de company database" in about and "CC0 1.0" in about
     assert "justdelete.me" in about and "MIT" in about and "Last taken on 21 July 2026" in about
+    # MIT asks for its copyright and permission notice to travel with the data.
+    assert "Copyright (c) 2013 Robb Lewis &amp; various contributors" in about
+    assert "Copyright (c) 2014-2018 Josh Davis" in about
+    assert about.count("The above copyright notice and this permission notice shall be included") == 2
 
 
 def test_the_command_reports_counts_and_rejections(tmp_path, capsys):
