@@ -108,10 +108,16 @@ class Company(TimeStamped):
         return [c for c in self.channels.all() if c.status == ContactChannel.Status.ACTIVE]
 
     @property
+    def human_channels(self):
+        """Active channels that reach a human, best (lowest rank) first."""
+        return sorted(
+            (c for c in self.active_channels if c.reaches_human), key=lambda c: (c.human_rank, c.id)
+        )
+
+    @property
     def best_channel(self):
         """The best way to reach a human: the lowest-ranked active channel that reaches one."""
-        humans = [c for c in self.active_channels if c.reaches_human]
-        return min(humans, key=lambda c: (c.human_rank, c.id)) if humans else None
+        return next(iter(self.human_channels), None)
 
     @property
     def region(self):

@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -152,7 +152,7 @@ def failing_text(flag):
     not get through since Tuesday 24 November." """
     evidence = flag.evidence or {}
     if evidence.get("rule") == "change":
-        since = timezone.localtime(datetime.fromisoformat(evidence["since"]))
+        since = flag.failing_since
         people, failures = evidence["people"], evidence["failures"]
         who = f"The last {people} people" if people == failures else f"{failures} of the last {people} people"
         return f"{who} could not get through since {since:%A %-d %B}."
@@ -271,7 +271,5 @@ def attach_freshness(company, now=None):
 def best_working_channel(company):
     """The best way to reach a human that people are not failing to get through right now;
     the best one anyway when every one is (after attach_freshness)."""
-    humans = sorted(
-        (c for c in company.active_channels if c.reaches_human), key=lambda c: (c.human_rank, c.id)
-    )
-    return next((c for c in humans if not c.failing), company.best_channel)
+    humans = company.human_channels
+    return next((c for c in humans if not c.failing), humans[0] if humans else None)

@@ -179,17 +179,25 @@ class Flag(TimeStamped):
     def target(self):
         return self.channel or self.guide
 
-    def evidence_lines(self, now=None):
-        """Why this was flagged, in sentences an admin can check."""
+    @property
+    def failing_since(self):
+        """When the run of failed answers behind a feedback flag began, in local time (None for other flags)."""
         from datetime import datetime
 
+        from django.utils import timezone
+
+        since = (self.evidence or {}).get("since") if self.reason == self.Reason.FEEDBACK else None
+        return timezone.localtime(datetime.fromisoformat(since)) if since else None
+
+    def evidence_lines(self, now=None):
+        """Why this was flagged, in sentences an admin can check."""
         from django.utils import timezone
 
         now, evidence = now or timezone.now(), self.evidence or {}
         if self.reason == self.Reason.AGE and self.channel:
             return self._age_evidence(self.channel, now)
         if self.reason == self.Reason.FEEDBACK and evidence.get("rule") == "change":
-            since = timezone.localtime(datetime.fromisoformat(evidence["since"]))
+            since = self.failing_since
             usual = round(100 * evidence.get("usual_failure_rate", 0))
             return [
                 f"{evidence['failures']} of the last {evidence['people']} people could not get through "

@@ -91,22 +91,15 @@ def failing_channels(now=None, since=None):
         .values("channel_id")
     )
     # One IN over a UNION: PostgreSQL joins it once (an OR of two INs was a scan per row).
-    candidates = Q(
-        channel_id__in=enough_failures.union(open_flags.filter(answered).order_by().values("channel_id"))
-    )
+    candidate_ids = enough_failures.union(open_flags.filter(answered).order_by().values("channel_id"))
+    candidates = Q(channel_id__in=candidate_ids)
     flags = {
         channel_id: (pk, read_until(created, evidence))
         for pk, channel_id, created, evidence in open_flags.filter(candidates).values_list(
             "pk", "channel_id", "created", "evidence"
         )
     }
-    reviewed = dict(
-        Flag.objects.filter(candidates, reason=Flag.Reason.FEEDBACK, resolved_at__isnull=False)
-        .exclude(status=Flag.Status.OPEN)
-        .values("channel_id")
-        .annotate(at=Max("resolved_at"))
-        .values_list("channel_id", "at")
-    )
+    reviewed = last_reviewed(candidate_ids, Flag.Reason.FEEDBACK)
     rows = (
         credible.filter(candidates, channel__status="active")
         .order_by("channel_id", "created")

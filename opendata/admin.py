@@ -10,7 +10,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_display = ["__str__", "source", "retrieved", "finished", "counts", "error"]
     list_filter = ["source"]
     search_fields = ["path", "error"]
-    readonly_fields = [field.name for field in ImportRun._meta.fields] + []
+    readonly_fields = [field.name for field in ImportRun._meta.fields]
 
     def has_add_permission(self, request):
         return False

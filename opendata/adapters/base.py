@@ -60,6 +60,16 @@ class Rejection:
         return {"file": self.file, "record": self.record, "field": self.field, "reason": self.reason}
 
 
+def unknown_fields(file, record, unknown):
+    """A Rejection naming the fields a format does not have, or None when there are none."""
+    if not unknown:
+        return None
+    unknown = sorted(unknown)
+    return Rejection(
+        file, record, unknown[0], f"unknown field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
+    )
+
+
 def read_json(path: Path, root: Path):
     """(data, None) or (None, Rejection) for a JSON file: too big, not UTF-8 or not JSON are reasons."""
     name = str(path.relative_to(root))

@@ -11,7 +11,7 @@ records that no longer apply.
 from pathlib import Path
 
 from ..domains import registrable_domain
-from .base import Fact, Record, Rejection, read_json, strings_or_reason, text_or_reason
+from .base import Fact, Record, Rejection, read_json, strings_or_reason, text_or_reason, unknown_fields
 
 SOURCE = "datenanfragen"
 VERIFIED = {"verified", "tested"}
@@ -55,11 +55,8 @@ def to_record(data, file, seen):
     if slug in seen:
         return Rejection(file, slug, "slug", "a second record with this slug")
     seen.add(slug)
-    unknown = sorted(set(data) - KNOWN)
-    if unknown:
-        return Rejection(
-            file, slug, unknown[0], f"unknown field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
-        )
+    if rejection := unknown_fields(file, slug, set(data) - KNOWN):
+        return rejection
     name, reason = text_or_reason(data.get("name", ""), "name", 200)
     if reason or not name:
         return Rejection(file, slug, "name", reason or "the record has no name")

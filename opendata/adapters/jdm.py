@@ -14,7 +14,16 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from ..domains import registrable_domain
-from .base import Fact, GuideFact, Record, Rejection, read_json, strings_or_reason, text_or_reason
+from .base import (
+    Fact,
+    GuideFact,
+    Record,
+    Rejection,
+    read_json,
+    strings_or_reason,
+    text_or_reason,
+    unknown_fields,
+)
 
 SOURCE = "jdm"
 SITES_URL = "https://github.com/jdm-contrib/jdm/blob/master/_data/sites.json"
@@ -54,11 +63,10 @@ def to_record(site, position, seen):
     name, reason = text_or_reason(site.get("name", ""), "name", 200)
     if reason or not name:
         return Rejection(file, "", "name", reason or "the site has no name")
-    unknown = sorted(key for key in set(site) - KNOWN if not TRANSLATED.match(key))
-    if unknown:
-        return Rejection(
-            file, name, unknown[0], f"unknown field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
-        )
+    if rejection := unknown_fields(
+        file, name, {key for key in set(site) - KNOWN if not TRANSLATED.match(key)}
+    ):
+        return rejection
     url, reason = text_or_reason(site.get("url", ""), "url", 500)
     if reason:
         return Rejection(file, name, "url", reason)

@@ -10,7 +10,7 @@ without `contact` has nothing for the directory and is skipped.
 from pathlib import Path
 
 from ..domains import registrable_domain
-from .base import Fact, Record, Rejection, read_json, strings_or_reason, text_or_reason
+from .base import Fact, Record, Rejection, read_json, strings_or_reason, text_or_reason, unknown_fields
 
 SOURCE = "twofactorauth"
 ENTRY_URL = "https://github.com/2factorauth/twofactorauth/blob/master/{path}"
@@ -43,11 +43,10 @@ def to_record(data, file):
         return Rejection(file, named, "name", reason or "the entry has no name")
     if not isinstance(entry, dict):
         return Rejection(file, named, "", f"the site must be an object, not {type(entry).__name__}")
-    unknown = sorted(key for key in set(entry) - KNOWN if not key.startswith("custom-"))
-    if unknown:
-        return Rejection(
-            file, named, unknown[0], f"unknown field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
-        )
+    if rejection := unknown_fields(
+        file, named, {key for key in set(entry) - KNOWN if not key.startswith("custom-")}
+    ):
+        return rejection
     contact = entry.get("contact")
     if contact is None:
         return None
