@@ -438,3 +438,29 @@ def test_jdm_bad_sites_are_rejected_with_their_reason(tmp_path):
     (broken / "_data").mkdir(parents=True)
     (broken / "_data" / "sites.json").write_text("[{")
     assert run_import("jdm", broken, retrieved=RETRIEVED).rejections[0]["reason"].startswith("not JSON")
+
+
+def test_odd_digits_nul_and_markup_in_every_dataset_never_reach_a_page_unescaped(tmp_path, client):
+    hostile = {**NORTHWIND, "name": "<script>alert(1)</script> Ltd", "phone": "+44 20 7946 ²018",
+               "email": "privacy\x00@northwind.example", "comments": ["<img src=x onerror=alert(1)>"]}  # fmt: skip
+    run = imported(tmp_path, [hostile])
+    reasons = {(r["field"]): r["reason"] for r in run.rejections}
+    assert "phone" in reasons and reasons["email"] == "email contains a NUL byte"
+    company = Company.objects.get()
+    html = client.get(company.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Ltd" in html
+    site = {**STREAMLY, "notes": "<script>alert(2)</script> [click](javascript:alert(3))"}
+    run_import("jdm", jdm(tmp_path, [site]), retrieved=RETRIEVED)
+    guide = Company.objects.get(name="Streamly").guides.get()
+    page = client.get(guide.get_absolute_url()).content.decode()
+    assert "<script>alert(2)" not in page and "javascript:alert" not in page
+    entry = {
+        "Odd": {
+            "domain": "odd.example",
+            "categories": ["x"],
+            "contact": {"twitter": "odd\x00help", "email": "²@odd.example"},
+        }
+    }
+    run = run_import("twofactorauth", twofactorauth(tmp_path, {"odd.example": entry}), retrieved=RETRIEVED)
+    assert {r["field"] for r in run.rejections} == {"contact.twitter", "email"}
