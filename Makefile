@@ -66,8 +66,10 @@ bench: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) SEARCH_URL=$(BENCH_SEARCH_URL) $(PY) -m bench.load --seconds 15 --workers 3
 	DATABASE_URL=$(BENCH_DATABASE_URL) SEARCH_URL=$(BENCH_SEARCH_URL) $(PY) -m bench.load --seconds 15 --workers 5
 
-# Search at 100,000 generated companies: latency per query type and the Haystack overhead.
+# Search quality on real names (first hit and top 3 per class of query, bench/results/search-eval.txt),
+# then latency per query type at 100,000 generated companies and the Haystack overhead.
 bench-search: install-dev
+	$(PY) -m bench.search.bench_eval
 	$(PY) -m bench.search.bench_search 100000
 
 # Imports a generated 10,000-company file into DATABASE_URL (default: a throwaway SQLite file).

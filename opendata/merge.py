@@ -23,13 +23,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.domains import registrable_domain
 from directory.models import Category, Company, ContactChannel
 from directory.signals import channels_changed
 from freshness.models import Flag
 from guides.models import ChannelChange, ChannelCorrection, Guide
 
 from .adapters.base import Rejection
-from .domains import registrable_domain
 from .models import Provenance
 from .sources import SOURCES
 

@@ -1,10 +1,15 @@
 """What consumers type, turned into ranked companies.
 
-Ranking is done in tiers rather than by mixing scores, so that the order people
-expect holds whatever the index statistics: an exact name or alias first, then
-companies whose name, aliases or description contain every word, then names that
-start with what was typed, then near spellings. Within a tier, the engine's score
-decides (name counts more than alias, alias more than the rest).
+A query is read first (read_query): the words people wrap around a company's name
+("X customer service number", "how do I cancel my X subscription", "speak to someone
+at X") are set aside and kept as intent (a task, a channel kind), a typed country or
+department is kept as a preference, and a pasted web or e-mail address gives a domain.
+What is left is the name.
+
+The index then gathers candidates with a few exact-term lookups (whole-name keys, the
+domain, every word, the start of the last word, deletion forms for near spellings; see
+search/text.py), and search/ranking.py orders them in tiers from the names stored with
+each result, so the order people expect holds whatever the engine's scores say.
 
 Only the plain SearchQuerySet API is used, so another Haystack engine
 (Elasticsearch, OpenSearch) works without changes here.
@@ -12,20 +17,25 @@ Only the plain SearchQuerySet API is used, so another Haystack engine
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
-from haystack.inputs import Exact
+import pycountry
+from haystack.inputs import Exact, Raw
 from haystack.query import SQ, SearchQuerySet
 
 from core.caching import cached
+from core.domains import registrable_domain, web_host
 from directory.models import Company
 
+from . import ranking, text
 from .generation import cache_key
-from .search_indexes import deletions, squash
 
 MAX_QUERY_LENGTH = 200
-MAX_TERMS = 8
+MAX_TERMS = 12
 MAX_RESULTS = 200
 TIER_LIMIT = 60
+# Below this many results from exact words and prefixes, near spellings are looked up too.
+ENOUGH_WITHOUT_TYPOS = 10
 
 # Words that name a task, mapped to (guide kinds, channel departments) that answer it.
 TASKS = {
@@ -36,16 +46,119 @@ TASKS = {
 }
 TASK_WORDS = {
     "cancel": "cancel", "cancellation": "cancel", "cancelling": "cancel", "canceling": "cancel",
-    "unsubscribe": "cancel", "terminate": "cancel", "close": "cancel", "delete": "cancel",
+    "unsubscribe": "cancel", "terminate": "cancel", "close": "cancel", "delete": "cancel", "deletion": "cancel",
     "human": "human", "agent": "human", "person": "human", "representative": "human", "operator": "human",
-    "someone": "human", "talk": "human", "speak": "human",
+    "someone": "human", "somebody": "human", "talk": "human", "speak": "human", "live": "human",
     "complaint": "complain", "complain": "complain", "complaints": "complain",
     "refund": "refund", "dispute": "refund", "chargeback": "refund",
 }  # fmt: skip
+# Words that ask for one kind of channel: its channels come first.
+CHANNEL_WORDS = {
+    "phone": "phone", "number": "phone", "numbers": "phone", "telephone": "phone", "tel": "phone",
+    "call": "phone", "hotline": "phone", "helpline": "phone", "tollfree": "phone", "toll": "phone",
+    "email": "email", "mail": "email", "emails": "email", "e": "email",
+    "chat": "chat", "livechat": "chat",
+}  # fmt: skip
 FILLER_WORDS = {
     "how", "to", "a", "an", "the", "at", "with", "my", "i", "want", "do", "can", "me", "on", "of", "in", "for",
-    "account", "subscription", "membership", "real", "customer", "service", "get", "reach", "contact", "is", "from",
+    "account", "subscription", "membership", "real", "customer", "customers", "service", "get", "reach", "contact",
+    "is", "from", "support", "help", "care", "services", "address", "line", "official", "free", "uk", "us", "usa",
+    "desk", "helpdesk", "center", "centre", "team", "department", "please", "where", "what", "who", "find",
+    "number", "write", "send", "speak", "someone", "need", "there",
 }  # fmt: skip
+PHRASING_WORDS = set(TASK_WORDS) | set(CHANNEL_WORDS) | FILLER_WORDS
+DEPARTMENT_WORDS = {
+    "billing": "billing", "bills": "billing", "payments": "billing", "sales": "sales", "complaints": "complaints",
+    "cancellations": "cancellations", "privacy": "privacy", "fraud": "fraud", "accounts": "accounts",
+    "technical": "tech_support", "tech": "tech_support",
+}  # fmt: skip
+COUNTRY_WORDS = {"uk": "GB", "britain": "GB", "england": "GB", "usa": "US", "us": "US", "america": "US",
+                 "deutschland": "DE", "osterreich": "AT", "schweiz": "CH", "espana": "ES", "italia": "IT"}  # fmt: skip
+URL_LIKE = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^\s/@]+@)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$", re.I
+)
+
+
+@cache
+def country_words():
+    """Single-word country names and codes, folded: 'peru' -> 'PE', 'germany' -> 'DE'."""
+    found = dict(COUNTRY_WORDS)
+    for country in pycountry.countries:
+        for name in (country.name, getattr(country, "common_name", "")):
+            folded = text.tokens(name)
+            if len(folded) == 1:
+                found.setdefault(folded[0], country.alpha_2)
+    return found
+
+
+@dataclass
+class ParsedQuery:
+    """A query read the way a person meant it (see the module docstring)."""
+
+    shown: str = ""
+    tokens: list = field(default_factory=list)
+    name_tokens: list = field(default_factory=list)
+    token_words: dict = field(default_factory=dict)
+    domain: str = ""
+    host: str = ""
+    pasted_link: bool = False
+    task: str = ""
+    channel_kind: str = ""
+    countries: frozenset = frozenset()
+    departments: frozenset = frozenset()
+    preference_tokens: frozenset = frozenset()
+
+    @property
+    def squeezed(self):
+        return "".join(self.name_tokens)
+
+    @property
+    def name(self):
+        """The name's words, for the engine: "Rühen-Brechtorf" is looked up as "ruhen brechtorf"."""
+        return " ".join(word for token in self.name_tokens for word in self.token_words.get(token, [token]))
+
+
+def read_query(raw):
+    raw = (raw or "")[:MAX_QUERY_LENGTH].replace("\x00", " ")
+    query = ParsedQuery(shown=" ".join(raw.split()))
+    candidate = raw.strip()
+    typed = text.tokens(raw)
+    if URL_LIKE.match(candidate) and not candidate.replace(".", "").isdigit():
+        query.domain = registrable_domain(candidate)
+        query.host = web_host(candidate) if query.domain else ""
+        if query.domain and re.search(r"://|^www\.|[/@]", candidate):
+            # A pasted link or address: its domain is the name ("https://www.example.com/help").
+            query.pasted_link = True
+            typed = [text.squash(query.domain.split(".", 1)[0])]
+    query.tokens = typed[: MAX_TERMS * 2]
+    query.token_words = {text.squash(piece): text.words(piece) for piece in text.fold(raw).split()}
+    for token in query.tokens:
+        query.task = query.task or TASK_WORDS.get(token, "")
+        query.channel_kind = query.channel_kind or CHANNEL_WORDS.get(token, "")
+    rest = [t for t in query.tokens if t not in PHRASING_WORDS]
+    if not rest and not (query.task or query.channel_kind):
+        rest = query.tokens
+    query.name_tokens = rest[:MAX_TERMS]
+    countries = {t: country_words()[t] for t in query.tokens if t in country_words()}
+    departments = {t: DEPARTMENT_WORDS[t] for t in query.tokens if t in DEPARTMENT_WORDS}
+    query.countries = frozenset(countries.values())
+    query.departments = frozenset(departments)
+    query.preference_tokens = frozenset(countries) | frozenset(departments)
+    return query
+
+
+def whole_name_typed(query, base):
+    """The words of the query that name a company although they read as phrasing: all of them
+    ("Help Line", "Phone Co"), or those left without the task and channel words ("contact Free")."""
+    for kept in (query.tokens, [t for t in query.tokens if t not in TASK_WORDS and t not in CHANNEL_WORDS]):
+        if kept and kept != query.name_tokens and _results(base.filter(keys=Exact("".join(kept))), 1):
+            return kept
+    return None
+
+
+def clean_query(raw):
+    """The query as the cache and the highlighter see it: folded words, bounded in length."""
+    return " ".join(text.tokens((raw or "")[:MAX_QUERY_LENGTH])[:MAX_TERMS])
 
 
 @dataclass
@@ -54,97 +167,145 @@ class Outcome:
     terms: list = field(default_factory=list)
     pks: list = field(default_factory=list)
     exact_pks: set = field(default_factory=set)
+    reasons: dict = field(default_factory=dict)
     did_you_mean: str = ""
     task: str = ""
+    channel_kind: str = ""
+    asks_which_company: bool = False
     message: str = ""
 
 
-def clean_query(raw):
-    """Letters, digits and spaces only, bounded in length: the engine never sees syntax."""
-    text = re.sub(r"[^\w\s&'-]+", " ", (raw or "")[:MAX_QUERY_LENGTH])
-    text = re.sub(r"[&'_-]+", " ", text)
-    return " ".join(text.split()[:MAX_TERMS]).lower()
-
-
-# How people wrap a company's name when they look for its contacts: "X customer service
-# number", "contact X", "X support email". Dropped around the name, never from it alone.
-CONTACT_WORDS = {
-    "phone", "number", "numbers", "telephone", "tel", "email", "mail", "address", "support", "help", "helpline",
-    "hotline", "line", "care", "services", "call", "chat", "live", "uk", "us", "usa", "official", "free", "toll",
-}  # fmt: skip
-
-
-def split_task(terms):
-    """(task or '', the words left for the company name): task, filler and contact words removed,
-    unless nothing would be left of the name."""
-    task = ""
-    for term in terms:
-        if term in TASK_WORDS:
-            task = task or TASK_WORDS[term]
-    rest = [t for t in terms if t not in TASK_WORDS and t not in FILLER_WORDS and t not in CONTACT_WORDS]
-    return task, rest if rest else ([] if task else terms)
-
-
 def company_documents(category=""):
-    """Company documents in the index. Every tier queries fields only companies have (name, aliases,
-    about, keys, name_auto), so no model filter is needed: Haystack's Whoosh backend
-    runs .models() as a second, unlimited search that visits every document."""
+    """Company documents in the index. Every lookup uses fields only companies have (name, aliases,
+    about, keys, typos, domains, name_auto), so no model filter is needed: Haystack's Whoosh
+    backend runs .models() as a second, unlimited search that visits every document."""
     sqs = SearchQuerySet()
     return sqs.filter(category=Exact(category)) if category else sqs
 
 
-def _pks(sqs, limit=TIER_LIMIT):
-    return [int(result.pk) for result in sqs[:limit]]
+def _results(sqs, limit=TIER_LIMIT):
+    return list(sqs[:limit])
+
+
+def near_lookup(query):
+    """Companies sharing any typed word, or a near spelling of one (deletion forms, see
+    search/text.py), or None. The engine's score puts those sharing the most first."""
+    forms, plain = set(), set()
+    typed = {*query.name_tokens, *query.name.split()} - {"and"}
+    # With two words or more, a company is found by the word typed right and its near spellings
+    # are checked by the ranking; a single word is looked up with every typo its length allows.
+    single = len(set(query.name.split()) - text.LEGAL_FORMS - {"and"}) <= 1
+    for token in typed:
+        plain.add(token)
+        if token in text.LEGAL_FORMS or len(token) < 3 or len(token) > text.MAX_WORD:
+            continue
+        # One more letter than typed: a dropped letter must not cost the word its second typo.
+        forms |= text.deletions(token, text.allowed_edits(len(token) + 1) if single else 1)
+    if not plain:
+        return None
+    words = " OR ".join(sorted(plain - text.LEGAL_FORMS)) or " OR ".join(sorted(plain))
+    near = SQ(name=Raw(f"({words})")) | SQ(aliases=Raw(f"({words})"))
+    return near | SQ(typos__in=sorted(forms)) if forms else near
+
+
+def gather(query, base):
+    """Candidate results from the index, and the pks found by the domain."""
+    found, domain_hits = {}, set()
+    lookups = []
+    if query.domain:
+        domain_results = _results(base.filter(domains__in=sorted({query.host, query.domain} - {""})))
+        domain_hits = {r.pk for r in domain_results}
+        lookups.append(domain_results)
+    if query.name_tokens:
+        squeezed = {query.squeezed, "".join(text.everyday_words(query.name))}
+        lookups.append(_results(base.filter(keys__in=sorted(k for k in squeezed if k))))
+        name = query.name
+        lookups.append(_results(base.filter(SQ(name=name) | SQ(aliases=name) | SQ(about=name))))
+        lookups.append(_results(base.autocomplete(name_auto=name)))
+    for results in lookups:
+        for result in results:
+            found.setdefault(result.pk, result)
+    return found, domain_hits
+
+
+def ranked_results(query, base):
+    """(result, Match) pairs, best first; near spellings are looked up when exact words,
+    prefixes and the domain leave too few matches."""
+    found, domain_hits = gather(query, base)
+    ranked = ranking.rank(query, list(found.values()), domain_hits)
+    near = near_lookup(query) if query.name_tokens else None
+    if near is not None and len(ranked) < ENOUGH_WITHOUT_TYPOS:
+        for result in _results(base.filter(near)):
+            found.setdefault(result.pk, result)
+        ranked = ranking.rank(query, list(found.values()), domain_hits)
+    return ranked
 
 
 def search_companies(raw_query, category=""):
-    query = clean_query(raw_query)
-    outcome = Outcome(query=query)
-    if not query:
+    query = read_query(raw_query)
+    outcome = Outcome(query=clean_query(raw_query), task=query.task, channel_kind=query.channel_kind)
+    if not query.tokens and not query.domain:
         if (raw_query or "").strip():
             outcome.message = "Type a company name using letters or numbers."
         return outcome
-    terms = query.split()
-    outcome.task, name_terms = split_task(terms)
     base = company_documents(category)
-    # A company whose whole name is what was typed ("Phone Co", "Help Line") keeps every word.
-    if name_terms != terms and _pks(base.filter(keys=Exact(squash(query))), 1):
-        outcome.task, name_terms = "", terms
-    outcome.terms = name_terms or terms
-    name = " ".join(outcome.terms)
-
-    exact = _pks(base.filter(keys=Exact(squash(name))))
-    words = _pks(base.filter(SQ(name=name) | SQ(aliases=name) | SQ(about=name)))
-    ranked = _merge(exact, words)
-    if len(ranked) < TIER_LIMIT:
-        ranked = _merge(ranked, _pks(base.autocomplete(name_auto=name)))
-    fuzzy = []
-    near = fuzzy_filter(outcome.terms)
-    if not exact and len(ranked) < 10 and near is not None:
-        fuzzy = _pks(base.filter(near))
-        ranked = _merge(ranked, fuzzy)
-    outcome.pks = ranked[:MAX_RESULTS]
-    outcome.exact_pks = set(exact)
-    if not exact and not words and fuzzy:
-        outcome.did_you_mean = (
-            Company.objects.filter(pk=fuzzy[0]).values_list("name", flat=True).first() or ""
-        )
+    whole = whole_name_typed(query, base)
+    if whole:
+        query.name_tokens = whole
+        if whole == query.tokens:
+            query.task = query.channel_kind = outcome.task = outcome.channel_kind = ""
+    outcome.terms = query.name_tokens or query.tokens
+    if not query.name_tokens and not query.domain:
+        outcome.asks_which_company = True
+        return outcome
+    ranked = ranked_results(query, base)[:MAX_RESULTS]
+    outcome.pks = [int(result.pk) for result, _ in ranked]
+    outcome.exact_pks = {int(r.pk) for r, m in ranked if m.tier == ranking.EXACT}
+    outcome.reasons = {int(r.pk): why for r, m in ranked if (why := ranking.reason(m, r))}
+    if ranked and ranked[0][1].tier >= ranking.TYPO:
+        outcome.did_you_mean = ranked[0][0].title
     return outcome
 
 
-def fuzzy_filter(terms):
-    """Names within one typo of every long word; None when no word is long enough.
+# What a query with an intent and no company asks back ("cancel", "customer service").
+WHICH_COMPANY = {
+    "cancel": "Which company do you want to cancel or close an account with?",
+    "human": "Which company do you want to reach a person at?",
+    "complain": "Which company do you want to complain to?",
+    "refund": "Which company do you want a refund from?",
+    "phone": "Whose phone number are you looking for?",
+    "email": "Whose e-mail address are you looking for?",
+    "chat": "Which company do you want to chat with?",
+}
 
-    Matches the one-letter-deletion forms indexed in CompanyIndex.typos, so it is a
-    handful of exact term lookups whatever the size of the index.
-    """
-    query = None
-    for term in terms:
-        # Short words match too much with a typo allowed; long ones are not names.
-        if 5 <= len(term) <= 30:
-            clause = SQ(typos__in=sorted(deletions(term)))
-            query = clause if query is None else query & clause
-    return query
+
+def which_company_question(outcome):
+    """(the question, the most viewed companies that could answer it) for a query that is
+    only intent, or ("", [])."""
+    if not outcome.asks_which_company:
+        return "", []
+    question = WHICH_COMPANY.get(outcome.task or outcome.channel_kind, "Which company do you mean?")
+    return question, companies_for_task(outcome.task, outcome.channel_kind)
+
+
+def companies_for_task(task, channel_kind, limit=8):
+    """The most viewed companies with a published guide or a channel for a bare intent
+    ("cancel", "customer service"), for the page that asks which company was meant."""
+    companies = Company.objects.all()
+    if task:
+        kinds, departments = TASKS[task]
+        companies = companies.filter(guides__kind__in=kinds, guides__is_published=True) | (
+            companies.filter(channels__department__in=departments, channels__status="active")
+            if departments
+            else Company.objects.none()
+        )
+    elif channel_kind:
+        companies = companies.filter(channels__kind=channel_kind, channels__status="active")
+    return list(
+        Company.objects.filter(pk__in=companies.values("pk"))
+        .select_related("category")
+        .order_by("-view_count", "name")[:limit]
+    )
 
 
 def search_companies_cached(raw_query, category=""):
@@ -158,44 +319,41 @@ def suggest_cached(raw_query):
     return cached(cache_key("suggest", clean_query(raw_query)), 300, lambda: suggest(raw_query))
 
 
-def _merge(first, second):
-    seen = set(first)
-    return first + [pk for pk in second if not (pk in seen or seen.add(pk))]
-
-
 def task_answer(outcome, company):
-    """The guides and channels of `company` that answer the task named in the query, best first."""
-    if not outcome.task or company is None:
+    """The guides and channels of `company` that answer what the query asked for, best first:
+    a task's guides and departments, a channel word's kind of channel ("X support email")."""
+    if not (outcome.task or outcome.channel_kind) or company is None:
         return [], []
-    kinds, departments = TASKS[outcome.task]
-    guides = sorted(
-        (g for g in company.guides.all() if g.is_published and g.kind in kinds),
-        key=lambda g: kinds.index(g.kind),
-    )
-    if departments:
-        channels = [c for c in company.active_channels if c.department in departments]
-    else:
-        channels = [company.best_channel] if company.best_channel else []
+    guides, channels = [], []
+    if outcome.task:
+        kinds, departments = TASKS[outcome.task]
+        guides = sorted(
+            (g for g in company.guides.all() if g.is_published and g.kind in kinds),
+            key=lambda g: kinds.index(g.kind),
+        )
+        if departments:
+            channels = [c for c in company.active_channels if c.department in departments]
+        elif not outcome.channel_kind:
+            channels = [company.best_channel] if company.best_channel else []
+    if outcome.channel_kind:
+        of_kind = [c for c in (channels or company.human_channels) if c.kind == outcome.channel_kind]
+        channels = of_kind or channels
     return guides, channels
 
 
 def suggest(raw_query, limit=8):
-    """Suggestions for the search box from the index alone (no database query)."""
-    query = clean_query(raw_query)
-    if len(query.replace(" ", "")) < 2:
+    """Suggestions for the search box from the index alone (no database query): companies,
+    and first the guide that answers a task typed with a name ("cancel stream")."""
+    query = read_query(raw_query)
+    if len(query.squeezed) < 2 and not query.domain:
         return []
     base = company_documents()
-    name_terms = split_task(query.split())[1]
-    if name_terms and not _pks(base.filter(keys=Exact(squash(query))), 1):
-        query = " ".join(name_terms)  # "cancel stream" suggests Streamly
-    results = _first_results(
-        [base.filter(keys=Exact(squash(query))), base.autocomplete(name_auto=query)], limit
-    )
-    near = fuzzy_filter(query.split())
-    if not results and near is not None:
-        # Nothing starts with what was typed: offer near spellings instead.
-        results = _first_results([base.filter(near)], limit)
-    return [
+    whole = whole_name_typed(query, base)
+    if whole:
+        query.name_tokens = whole
+        query.task = "" if whole == query.tokens else query.task
+    ranked = [result for result, _ in ranked_results(query, base)][:limit]
+    suggestions = [
         {
             "name": r.title,
             "url": r.url,
@@ -204,21 +362,23 @@ def suggest(raw_query, limit=8):
             if r.best_value
             else None,
         }
-        for r in results
+        for r in ranked
     ]
+    if query.task and ranked:
+        kinds = TASKS[query.task][0]
+        guide = _results(SearchQuerySet().filter(company=Exact(ranked[0].slug), kind__in=kinds), 1)
+        if guide:
+            suggestions.insert(
+                0, {"name": guide[0].title, "url": guide[0].url, "category": "Guide", "best": None}
+            )
+    return suggestions[:limit]
 
 
-def _first_results(querysets, limit):
-    results, seen = [], set()
-    for sqs in querysets:
-        for result in sqs[:limit]:
-            if result.pk not in seen and len(results) < limit:
-                seen.add(result.pk)
-                results.append(result)
-    return results
-
-
-def load_companies(pks):
-    """Companies for a page of results, in result order, in a fixed number of queries."""
+def load_companies(pks, reasons=None):
+    """Companies for a page of results, in result order, in a fixed number of queries, each
+    with the reason it matched (`match_reason`, see ranking.reason)."""
     found = Company.objects.with_best_channel().prefetch_related("guides").in_bulk(pks)
-    return [found[pk] for pk in pks if pk in found]
+    companies = [found[pk] for pk in pks if pk in found]
+    for company in companies:
+        company.match_reason = (reasons or {}).get(company.pk, "")
+    return companies

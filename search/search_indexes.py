@@ -1,33 +1,18 @@
-import re
-
 from haystack import indexes
 
+from core.domains import registrable_domain, web_host
 from directory.models import Company
 from guides.models import Guide
 
-
-def deletions(word):
-    """The word and every form of it with one letter left out.
-
-    Two words within one typo (a letter missing, added or changed) share one of
-    these forms, so near spellings are found by exact lookups instead of Whoosh's
-    fuzzy search, which walks the whole term list in Python on every query.
-    """
-    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+from . import text
 
 
-def typo_forms(names):
-    forms = set()
-    for name in names:
-        for word in re.findall(r"\w+", name.lower()):
-            if len(word) >= 5:
-                forms |= deletions(word)
-    return sorted(forms)
+def company_names(company):
+    return [company.name, *company.aliases]
 
 
-def squash(text):
-    """Lower-case letters and digits only: 'North Wind' and 'NorthWind' both become 'northwind'."""
-    return re.sub(r"[\W_]+", "", text.lower())
+def folded(names):
+    return " ".join(text.fold(spelling) for name in names for spelling in text.spellings(name))
 
 
 class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
@@ -38,20 +23,28 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
     """
 
     text = indexes.CharField(document=True, stored=False)
-    name = indexes.CharField(model_attr="name", boost=4, stored=False)
+    name = indexes.CharField(boost=4, stored=False)
     aliases = indexes.CharField(boost=2, stored=False)
     about = indexes.CharField(stored=False)
     keys = indexes.MultiValueField(stored=False)
     typos = indexes.MultiValueField(stored=False)
+    domains = indexes.MultiValueField(stored=False)
     name_auto = indexes.EdgeNgramField(stored=False)
     category = indexes.CharField(model_attr="category__slug", stored=False)
 
+    # Shown on a suggestion or result line, and read by the ranking (search/ranking.py).
     title = indexes.CharField(model_attr="name", indexed=False)
+    slug = indexes.CharField(model_attr="slug", indexed=False)
     url = indexes.CharField(indexed=False)
     category_name = indexes.CharField(model_attr="category__name", indexed=False)
     best_kind = indexes.CharField(indexed=False, default="")
     best_value = indexes.CharField(indexed=False, default="")
     best_href = indexes.CharField(indexed=False, default="")
+    all_names = indexes.CharField(indexed=False)
+    about_words = indexes.CharField(indexed=False)
+    own_domain = indexes.CharField(indexed=False, default="")
+    country_codes = indexes.CharField(indexed=False, default="")
+    popularity = indexes.IntegerField(model_attr="view_count", indexed=False)
 
     def get_model(self):
         return Company
@@ -62,24 +55,57 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
     def read_queryset(self, using=None):
         return Company.objects.with_best_channel()
 
-    def prepare_text(self, company):
+    def what_it_does(self, company):
+        """Words that say what the company does: its category, departments and guide titles."""
         departments = {c.get_department_display() for c in company.active_channels}
         guide_titles = [g.title for g in company.guides.all() if g.is_published]
-        return " ".join(
-            [company.name, *company.aliases, company.category.name, *sorted(departments), *guide_titles]
-        )
+        return " ".join([company.category.name, *sorted(departments), *guide_titles])
+
+    def prepare_text(self, company):
+        return " ".join([folded(company_names(company)), text.fold(self.what_it_does(company))])
+
+    def prepare_name(self, company):
+        return folded([company.name])
 
     def prepare_aliases(self, company):
-        return " ".join(company.aliases)
+        return folded(company.aliases)
+
+    def prepare_about(self, company):
+        return text.fold(self.what_it_does(company))
+
+    def prepare_about_words(self, company):
+        return " ".join(text.words(self.what_it_does(company)))
 
     def prepare_keys(self, company):
-        return sorted({squash(name) for name in [company.name, *company.aliases] if squash(name)})
+        return text.keys(company_names(company))
 
     def prepare_typos(self, company):
-        return typo_forms([company.name, *company.aliases])
+        return text.indexed_typo_forms(company_names(company))
+
+    def prepare_domains(self, company):
+        """The company's own domains (website, aliases written as domains) and those of its
+        e-mail addresses, forms and chats: a pasted address or link finds who owns it."""
+        found = {registrable_domain(v) for v in [company.website, *company.aliases] if "." in v}
+        found.add(web_host(company.website))
+        found |= {
+            registrable_domain(c.value)
+            for c in company.active_channels
+            if c.kind in (c.Kind.EMAIL, *c.URL_KINDS)
+        }
+        return sorted(d for d in found if d)
+
+    def prepare_own_domain(self, company):
+        """ "help.example.com example.com": the website's host and registrable domain."""
+        return f"{web_host(company.website)} {registrable_domain(company.website)}" if company.website else ""
+
+    def prepare_country_codes(self, company):
+        return " ".join(company.countries)
+
+    def prepare_all_names(self, company):
+        return "\n".join(company_names(company))
 
     def prepare_name_auto(self, company):
-        return " ".join([company.name, *company.aliases])
+        return folded(company_names(company))
 
     def prepare_url(self, company):
         return company.get_absolute_url()
@@ -106,7 +132,8 @@ class GuideIndex(indexes.SearchIndex, indexes.Indexable):
         return Guide.objects.published().select_related("company")
 
     def prepare_text(self, guide):
-        return " ".join([guide.title, guide.company.name, *guide.company.aliases, guide.get_kind_display()])
+        names = [guide.title, guide.company.name, *guide.company.aliases, guide.get_kind_display()]
+        return folded(names)
 
     def prepare_url(self, guide):
         return guide.get_absolute_url()

@@ -9,7 +9,13 @@ from core.caching import cached_response, shared_page
 from directory.models import Category
 
 from .generation import cache_key
-from .queries import load_companies, search_companies_cached, suggest_cached, task_answer
+from .queries import (
+    load_companies,
+    search_companies_cached,
+    suggest_cached,
+    task_answer,
+    which_company_question,
+)
 
 log = logging.getLogger(__name__)
 RESULTS_PER_PAGE = 20
@@ -28,9 +34,10 @@ def search(request):
 def render_results(request, raw, category, page_number):
     outcome = search_companies_cached(raw, category=category)
     page = Paginator(outcome.pks, RESULTS_PER_PAGE).get_page(page_number)
-    results = load_companies(list(page.object_list))
+    results = load_companies(list(page.object_list), outcome.reasons)
     top = results[0] if results and page.number == 1 else None
     guides, channels = task_answer(outcome, top)
+    which_company, popular_for_intent = which_company_question(outcome)
     return render(
         request,
         "search/results.html",
@@ -42,6 +49,8 @@ def render_results(request, raw, category, page_number):
             "task_company": top if (guides or channels) else None,
             "task_guides": guides,
             "task_channels": channels,
+            "which_company": which_company,
+            "popular_for_intent": popular_for_intent,
             "categories": Category.objects.order_by("name"),
             "category": category,
         },

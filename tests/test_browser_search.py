@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from tests.factories import make_category, make_channel, make_company
+from tests.factories import make_category, make_channel, make_company, make_guide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,3 +66,43 @@ def test_search_works_without_javascript(directory, live_server, chromium):
         tab.wait_for_url("**/companies/northwind-wireless/")
     finally:
         context.close()
+
+
+def test_everyday_phrasing_and_a_pasted_link_find_the_company_and_what_was_asked(
+    live_server, page, screenshot
+):
+    telecoms = make_category(name="Telecoms", slug="telecoms")
+    northwind = make_company(
+        name="Northwind Wireless", slug="northwind-wireless", category=telecoms,
+        website="https://www.northwind.example/", aliases=["NW Mobile"], view_count=40,
+    )  # fmt: skip
+    make_channel(northwind, value="+12025550143", human_rank=1)
+    make_channel(northwind, kind="email", value="care@northwind.example", department="billing")
+    make_guide(northwind, kind="cancel", title="How to cancel Northwind Wireless", slug="cancel")
+    call_command("rebuild_index", interactive=False, verbosity=0)
+
+    page.goto(live_server.url + "/")
+    box = page.get_by_role("combobox", name="Company name or what you need")
+    box.press_sequentially("cancel northwnd", delay=20)
+    option = page.get_by_role("option").first
+    option.wait_for()
+    assert "How to cancel Northwind Wireless" in option.inner_text()
+    screenshot(page, "search-suggest-task-guide")
+
+    box.fill("northwind wireles support email")
+    box.press("Escape")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=northwind+wireles+support+email")
+    answer = page.locator(".task-answer")
+    assert "care@northwind.example" in answer.inner_text()
+    screenshot(page, "search-phrasing-email-first")
+
+    page.goto(live_server.url + "/search/?q=https://www.northwind.example/help")
+    card = page.locator(".results .card").first
+    assert "Northwind Wireless" in card.inner_text() and "owns this web address" in card.inner_text()
+
+    page.goto(live_server.url + "/search/?q=cancel")
+    assert "Which company do you want to cancel" in page.get_by_role("heading", level=2).first.inner_text()
+    page.locator(".which-company-list").get_by_role("link", name="Northwind Wireless").click()
+    page.wait_for_url("**/companies/northwind-wireless/")
+    screenshot(page, "search-bare-intent-to-company")

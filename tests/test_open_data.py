@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.domains import registrable_domain
 from directory.models import Company, ContactChannel
 from freshness.models import Flag
 from guides.models import ChannelCorrection
-from opendata.domains import registrable_domain
 from opendata.imports import run_import
 from opendata.models import ImportRun, Provenance
 from tests.factories import make_channel, make_company, make_user

@@ -11,6 +11,7 @@ from directory.models import ContactChannel
 from freshness import sweeps
 from freshness.models import ChannelReport, Flag
 from tests.factories import make_channel, make_company, make_guide, make_report
+from tests.test_search_worker import wait_until
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -234,7 +235,16 @@ def test_the_sweep_lock_dies_with_the_connection_that_held_it():
         cursor.execute("SELECT pg_advisory_lock(%s)", [advisory_key("all")])
     with pytest.raises(SweepRunning):
         sweeps.run_all(NOW, links=False)
+    holder_pid = holder.get_backend_pid()
     holder.close()  # the worker holding it was killed
+
+    def holder_gone():
+        # The server ends the closed connection's backend on its own time; its locks go with it.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s", [holder_pid])
+            return cursor.fetchone()[0] == 0
+
+    assert wait_until(holder_gone, 30)
     assert sweeps.run_all(NOW, links=False) == {"aged": 0, "feedback": 0, "guides": 0}
 
 

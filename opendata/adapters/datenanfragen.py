@@ -10,7 +10,8 @@ records that no longer apply.
 
 from pathlib import Path
 
-from ..domains import registrable_domain
+from core.domains import registrable_domain
+
 from .base import Fact, Record, Rejection, read_json, strings_or_reason, text_or_reason, unknown_fields
 
 SOURCE = "datenanfragen"

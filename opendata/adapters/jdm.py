@@ -13,7 +13,8 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from ..domains import registrable_domain
+from core.domains import registrable_domain
+
 from .base import (
     Fact,
     GuideFact,

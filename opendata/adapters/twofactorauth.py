@@ -9,7 +9,8 @@ without `contact` has nothing for the directory and is skipped.
 
 from pathlib import Path
 
-from ..domains import registrable_domain
+from core.domains import registrable_domain
+
 from .base import Fact, Record, Rejection, read_json, strings_or_reason, text_or_reason, unknown_fields
 
 SOURCE = "twofactorauth"

@@ -1,4 +1,4 @@
-"""Registrable domains: the one key companies are merged on across datasets."""
+"""Registrable domains: the one key a company is known by across datasets, links and pasted URLs."""
 
 from functools import cache
 from urllib.parse import urlsplit
@@ -31,3 +31,15 @@ def registrable_domain(text):
     except UnicodeError:
         return ""
     return _suffixes().privatesuffix(host) or ""
+
+
+def web_host(text):
+    """ "help.example.co.uk" from "https://www.help.example.co.uk/contact": the host without "www."."""
+    text = (text or "").strip().lower()
+    if "@" in text and "/" not in text.split("@", 1)[1]:
+        text = text.split("@", 1)[1]
+    try:
+        host = urlsplit(text if "://" in text else "//" + text).hostname or ""
+    except ValueError:
+        return ""
+    return host.rstrip(".").removeprefix("www.")
