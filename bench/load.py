@@ -26,6 +26,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2 * os.cpu_count() + 1
@@ -145,10 +146,13 @@ def sample_paths(rng):
     from directory.models import Company
 
     slugs = list(Company.objects.order_by("?").values_list("slug", "name")[:1000])
-    companies = [f"/companies/{slug}/" for slug, _ in slugs]
-    words = [name.split()[0] for _, name in slugs]
-    searches = [f"/search/?q={w}" for w in words[:300]] + [f"/search/?q=cancel+{w}" for w in words[300:400]]
-    suggests = [f"/search/suggest/?q={w[: rng.randint(2, 5)]}" for w in words[:300]]
+    # Real names carry accents, other scripts and URL syntax ("&", "?", "#"): everything is quoted.
+    companies = [f"/companies/{quote(slug)}/" for slug, _ in slugs]
+    words = [name.split()[0] if name.split() else name for _, name in slugs]
+    searches = [f"/search/?{urlencode({'q': w})}" for w in words[:300]] + [
+        f"/search/?{urlencode({'q': 'cancel ' + w})}" for w in words[300:400]
+    ]
+    suggests = [f"/search/suggest/?{urlencode({'q': w[: rng.randint(2, 5)]})}" for w in words[:300]]
     return companies, searches, suggests, ["/"]
 
 

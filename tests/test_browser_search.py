@@ -106,3 +106,28 @@ def test_everyday_phrasing_and_a_pasted_link_find_the_company_and_what_was_asked
     page.locator(".which-company-list").get_by_role("link", name="Northwind Wireless").click()
     page.wait_for_url("**/companies/northwind-wireless/")
     screenshot(page, "search-bare-intent-to-company")
+
+
+def test_litware_phone_number_typed_in_the_home_box_lands_on_litware_with_its_phone_first(
+    live_server, page, screenshot
+):
+    litware = make_company(name="Litware", slug="litware", view_count=10)
+    make_channel(litware, kind="email", value="hello@litware.example", human_rank=1)
+    make_channel(litware, value="+13125550190", human_rank=2, ivr_steps=[{"action": "press", "value": "3"}])
+    make_company(name="Litwell Foods", slug="litwell")
+    call_command("rebuild_index", interactive=False, verbosity=0)
+
+    page.goto(live_server.url + "/")
+    box = page.get_by_role("combobox", name="Company name or what you need")
+    box.press_sequentially("litware phone number", delay=20)
+    page.get_by_role("option", name="Litware").first.wait_for()
+    box.press("Escape")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=litware+phone+number")
+    answer = page.locator(".task-answer")
+    assert answer.get_by_role("heading").inner_text() == "Litware: what you asked for"
+    assert answer.get_by_role("link").first.inner_text() == "(312) 555-0190"
+    assert page.locator(".results a.card-title").first.inner_text() == "Litware"
+    screenshot(page, "search-litware-phone-number")
+    page.locator(".results a.card-title").first.click()
+    page.wait_for_url("**/companies/litware/")
