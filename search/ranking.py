@@ -151,7 +151,7 @@ def rank(query, results, domain_hits):
         key=lambda pair: (
             *pair[1].key(),
             -preference(query, pair[0]),
-            -(pair[0].popularity or 0),
+            -int(pair[0].popularity or 0),
             pair[1].spare_words,
             abs(len(text.squash(pair[1].matched_name)) - typed_length),
             pair[0].title,

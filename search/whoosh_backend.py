@@ -20,6 +20,7 @@ import threading
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID
 from haystack.exceptions import SkipDocument
+from whoosh.fields import STORED
 from whoosh.index import LockError
 from whoosh.searching import ResultsPage
 
@@ -99,6 +100,28 @@ class _ReusingIndex:
 
 
 class ReusingWhooshSearchBackend(WhooshSearchBackend):
+    def build_schema(self, fields):
+        """Haystack's schema without what this site never reads, which was most of the index.
+
+        Haystack stores every text and multi-valued field whatever the index class says,
+        indexes the words of fields declared indexed=False, keeps a sort column for every
+        text field and a spelling dictionary for the document field. Here a field is stored
+        only when declared so, a field that is only shown is only stored, and nothing is
+        sortable or spelled.
+        """
+        content_field_name, schema = super().build_schema(fields)
+        for field_class in fields.values():
+            name = field_class.index_fieldname
+            if not field_class.indexed:
+                schema.remove(name)
+                schema.add(name, STORED())
+                continue
+            field = schema[name]
+            field.stored = field_class.stored
+            field.set_sortable(False)
+            field.spelling = False
+        return content_field_name, schema
+
     def setup(self):
         super().setup()
         self.index = _ReusingIndex(self.index)

@@ -97,7 +97,7 @@ def main():
     started = time.perf_counter()
     for case in cases:
         found = [slug_of.get(pk) for pk in queries.search_companies(case["query"]).pks[:3]]
-        kind = case["class"]
+        kind = case["class"] if case["class"] != "phrasing" else f"phrasing: {case['template']}"
         total[kind] += 1
         first[kind] += bool(found) and found[0] in case["slugs"]
         top3[kind] += any(slug in case["slugs"] for slug in found)
@@ -105,21 +105,23 @@ def main():
             misses[kind].append(f"{case['query']!r} -> {found} (want {case['slugs'][0]})")
     per_query_ms = (time.perf_counter() - started) / len(cases) * 1000
 
+    width = max(map(len, total)) + 2
     lines = [
         f"search evaluation: {len(cases)} queries for {len(slug_of)} real companies "
         f"(Datenanfragen.de, CC0); targets: first hit >= {TARGET_FIRST:.0%}, top 3 >= {TARGET_TOP3:.0%}",
-        f"{'class':18} {'queries':>8} {'first hit':>10} {'top 3':>8}",
+        f"{'class':{width}} {'queries':>8} {'first hit':>10} {'top 3':>8}",
     ]
     groups = {"typos": ["drop", "add", "change", "swap", "double", "undouble", "two_edits", "diacritics",
-                        "punctuation", "punctuation_typo", "everyday_name", "url"], "phrasing": ["phrasing"]}  # fmt: skip
+                        "punctuation", "punctuation_typo", "everyday_name", "url"],
+              "phrasing": sorted(k for k in total if k.startswith("phrasing"))}  # fmt: skip
     for group, kinds in groups.items():
         for kind in kinds:
             lines.append(
-                f"{kind:18} {total[kind]:8} {first[kind] / total[kind]:10.1%} {top3[kind] / total[kind]:8.1%}"
+                f"{kind:{width}} {total[kind]:8} {first[kind] / total[kind]:10.1%} {top3[kind] / total[kind]:8.1%}"
             )
         n = sum(total[k] for k in kinds)
         lines.append(
-            f"{'= ' + group:18} {n:8} {sum(first[k] for k in kinds) / n:10.1%} {sum(top3[k] for k in kinds) / n:8.1%}"
+            f"{'= ' + group:{width}} {n:8} {sum(first[k] for k in kinds) / n:10.1%} {sum(top3[k] for k in kinds) / n:8.1%}"
         )
     lines.append(f"mean time per query {per_query_ms:.1f} ms; index rebuilt in {rebuild_seconds:.1f} s")
     report = "\n".join(lines) + "\n"

@@ -181,13 +181,14 @@ def build(per_class, seed=20261126):
                 "everyday_name": by_everyday.get(squash(query)),
                 "url": by_host.get(web_host(record)),
             }.get(kind)
-            lines.append(
-                {
-                    "class": kind.split(":")[0],
-                    "query": query,
-                    "slugs": slugs or by_key[squash(record["name"])],
-                }
-            )
+            line = {
+                "class": kind.split(":")[0],
+                "query": query,
+                "slugs": slugs or by_key[squash(record["name"])],
+            }
+            if kind.startswith("phrasing"):
+                line["template"] = PHRASINGS[int(kind.split(":")[1])].format("X")
+            lines.append(line)
             taken += 1
             if taken == wanted:
                 break
