@@ -29,6 +29,8 @@ LEGAL_FORMS = frozenset(
     "sas sarl ev pty pte bhd kft zrt sro spzoo oü ou aps asa gbr ohg eg co".split()
 )
 MAX_WORD = 30
+# Longer words get the forms of one typo only: two typos would cost C(n, 2) terms each.
+MAX_TWO_TYPO_WORD = 16
 GERMAN_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
@@ -117,15 +119,23 @@ def name_pieces(names):
 
 
 def indexed_typo_forms(names):
-    """Deletion forms of every word and token of the names, and one-typo forms of each name
-    squeezed ("ich.io" finds Itch.io), short enough to stay a handful of terms per name."""
+    """Deletion forms of the words and tokens of the names, and one-typo forms of each name
+    squeezed ("ich.io" finds Itch.io).
+
+    Every term costs the index a posting list, so only a name's one distinctive word (of at
+    most 16 letters) gets the forms of two typos: in a name of several words, a word typed
+    right finds the company and the ranking checks the others' typos (ranking.edits_between).
+    """
     forms = set()
     for name in names:
         for spelling in spellings(name):
+            distinctive = [w for w in everyday_words(spelling) if w not in LEGAL_FORMS]
+            if len(distinctive) == 1 and len(distinctive[0]) <= MAX_TWO_TYPO_WORD:
+                forms |= typo_forms(distinctive[0])
             for piece in {*words(spelling), *tokens(spelling)}:
-                if len(piece) >= 4 and piece not in LEGAL_FORMS:
-                    forms |= typo_forms(piece)
+                if 4 <= len(piece) <= MAX_WORD and piece not in LEGAL_FORMS:
+                    forms |= deletions(piece, 1)
             squeezed = "".join(everyday_words(spelling))
-            if 4 <= len(squeezed) <= 16 and squeezed not in forms:
+            if 4 <= len(squeezed) <= 16:
                 forms |= deletions(squeezed, 1)
     return sorted(forms)
