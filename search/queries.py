@@ -7,12 +7,13 @@ department is kept as a preference, and a pasted web or e-mail address gives a d
 What is left is the name.
 
 The index then gathers candidates with a few exact-term lookups (whole-name keys, the
-domain, every word, the start of the last word, deletion forms for near spellings; see
-search/text.py), and search/ranking.py orders them in tiers from the names stored with
+domain, every word, the start of the last word, and the known near spellings of each
+word from the typo dictionary beside the index, search/typo_dictionary.py), and search/ranking.py orders them in tiers from the names stored with
 each result, so the order people expect holds whatever the engine's scores say.
 
 Only the plain SearchQuerySet API is used, so another Haystack engine
-(Elasticsearch, OpenSearch) works without changes here.
+(Elasticsearch, OpenSearch) works without changes here; without the typo dictionary
+(it belongs to the Whoosh backend) near spellings are found only by the words typed right.
 """
 
 import re
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import pycountry
+from haystack import connections
 from haystack.inputs import Exact, Raw
 from haystack.query import SQ, SearchQuerySet
 
@@ -36,6 +38,8 @@ MAX_RESULTS = 200
 TIER_LIMIT = 60
 # Below this many results from exact words and prefixes, near spellings are looked up too.
 ENOUGH_WITHOUT_TYPOS = 10
+# The nearest known spellings looked up for each typed word.
+NEAR_PIECES_PER_WORD = 40
 
 # Words that name a task, mapped to (guide kinds, channel departments) that answer it.
 TASKS = {
@@ -177,7 +181,7 @@ class Outcome:
 
 def company_documents(category=""):
     """Company documents in the index. Every lookup uses fields only companies have (name, aliases,
-    about, keys, typos, domains, name_auto), so no model filter is needed: Haystack's Whoosh
+    about, keys, pieces, domains, name_auto), so no model filter is needed: Haystack's Whoosh
     backend runs .models() as a second, unlimited search that visits every document."""
     sqs = SearchQuerySet()
     return sqs.filter(category=Exact(category)) if category else sqs
@@ -188,24 +192,17 @@ def _results(sqs, limit=TIER_LIMIT):
 
 
 def near_lookup(query):
-    """Companies sharing any typed word, or a near spelling of one (deletion forms, see
-    search/text.py), or None. The engine's score puts those sharing the most first."""
-    forms, plain = set(), set()
+    """Companies sharing any typed word, or a known near spelling of one (the typo dictionary,
+    search/typo_dictionary.py), or None. The engine's score puts those sharing the most first."""
     typed = {*query.name_tokens, *query.name.split()} - {"and"}
-    # With two words or more, a company is found by the word typed right and its near spellings
-    # are checked by the ranking; a single word is looked up with every typo its length allows.
-    single = len(set(query.name.split()) - text.LEGAL_FORMS - {"and"}) <= 1
-    for token in typed:
-        plain.add(token)
-        if token in text.LEGAL_FORMS or len(token) < 3 or len(token) > text.MAX_WORD:
-            continue
-        # One more letter than typed: a dropped letter must not cost the word its second typo.
-        forms |= text.deletions(token, text.allowed_edits(len(token) + 1) if single else 1)
-    if not plain:
+    if not typed:
         return None
-    words = " OR ".join(sorted(plain - text.LEGAL_FORMS)) or " OR ".join(sorted(plain))
-    near = SQ(name=Raw(f"({words})")) | SQ(aliases=Raw(f"({words})"))
-    return near | SQ(typos__in=sorted(forms)) if forms else near
+    dictionary = getattr(connections["default"].get_backend(), "typo_dictionary", None)
+    pieces = set(typed)
+    for token in typed - text.LEGAL_FORMS:
+        pieces.update(dictionary.near(token)[:NEAR_PIECES_PER_WORD] if dictionary else [])
+    words = " OR ".join(sorted(typed - text.LEGAL_FORMS)) or " OR ".join(sorted(typed))
+    return SQ(pieces__in=sorted(pieces)) | SQ(name=Raw(f"({words})")) | SQ(aliases=Raw(f"({words})"))
 
 
 def gather(query, base):

@@ -27,7 +27,7 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
     aliases = indexes.CharField(boost=2, stored=False)
     about = indexes.CharField(stored=False)
     keys = indexes.MultiValueField(stored=False)
-    typos = indexes.MultiValueField(stored=False)
+    pieces = indexes.MultiValueField(stored=False)
     domains = indexes.MultiValueField(stored=False)
     name_auto = indexes.EdgeNgramField(stored=False)
     category = indexes.CharField(model_attr="category__slug", stored=False)
@@ -79,8 +79,10 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_keys(self, company):
         return text.keys(company_names(company))
 
-    def prepare_typos(self, company):
-        return text.indexed_typo_forms(company_names(company))
+    def prepare_pieces(self, company):
+        """Words, tokens and squeezed names (text.name_pieces): what a typed word or one of its
+        near spellings (search/typo_dictionary.py) is looked up as."""
+        return sorted(text.name_pieces(company_names(company)))
 
     def prepare_domains(self, company):
         """The company's own domains (website, aliases written as domains) and those of its

@@ -14,8 +14,8 @@ into plain Latin letters (anyascii: "Österreich" -> "osterreich", "Straße" -> 
 
 Typos are sized to the word: none below 4 letters, one edit (a letter dropped, added,
 changed, or two neighbours swapped) from 4 letters, two from 8. Near spellings are found
-with deletion forms (see typo_forms), so a lookup is a set of exact terms, whatever the
-size of the index.
+with deletion forms (see typo_forms and search/typo_dictionary.py), so a lookup is a set
+of exact terms, whatever the size of the index.
 """
 
 import re
@@ -29,8 +29,6 @@ LEGAL_FORMS = frozenset(
     "sas sarl ev pty pte bhd kft zrt sro spzoo oü ou aps asa gbr ohg eg co".split()
 )
 MAX_WORD = 30
-# Longer words get the forms of one typo only: two typos would cost C(n, 2) terms each.
-MAX_TWO_TYPO_WORD = 16
 GERMAN_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
@@ -116,26 +114,3 @@ def name_pieces(names):
             if len(squeezed) <= MAX_WORD:
                 pieces.add(squeezed)
     return pieces
-
-
-def indexed_typo_forms(names):
-    """Deletion forms of the words and tokens of the names, and one-typo forms of each name
-    squeezed ("ich.io" finds Itch.io).
-
-    Every term costs the index a posting list, so only a name's one distinctive word (of at
-    most 16 letters) gets the forms of two typos: in a name of several words, a word typed
-    right finds the company and the ranking checks the others' typos (ranking.edits_between).
-    """
-    forms = set()
-    for name in names:
-        for spelling in spellings(name):
-            distinctive = [w for w in everyday_words(spelling) if w not in LEGAL_FORMS]
-            if len(distinctive) == 1 and len(distinctive[0]) <= MAX_TWO_TYPO_WORD:
-                forms |= typo_forms(distinctive[0])
-            for piece in {*words(spelling), *tokens(spelling)}:
-                if 4 <= len(piece) <= MAX_WORD and piece not in LEGAL_FORMS:
-                    forms |= deletions(piece, 1)
-            squeezed = "".join(everyday_words(spelling))
-            if 4 <= len(squeezed) <= 16:
-                forms |= deletions(squeezed, 1)
-    return sorted(forms)

@@ -24,6 +24,11 @@ from whoosh.fields import STORED
 from whoosh.index import LockError
 from whoosh.searching import ResultsPage
 
+from .typo_dictionary import TypoDictionary
+
+# The field whose values (search_indexes.CompanyIndex.prepare_pieces) feed the typo dictionary.
+PIECES_FIELD = "pieces"
+
 WRITE_LOCK_TIMEOUT = 2.0
 
 __all__ = ["LockError", "ReusingWhooshEngine"]
@@ -125,20 +130,32 @@ class ReusingWhooshSearchBackend(WhooshSearchBackend):
     def setup(self):
         super().setup()
         self.index = _ReusingIndex(self.index)
+        if self.use_file_storage and getattr(self, "typo_dictionary", None) is None:
+            self.typo_dictionary = TypoDictionary(self.path.rstrip("/") + "-typos.sqlite3")
+
+    def clear(self, models=None, commit=True):
+        super().clear(models=models, commit=commit)
+        if getattr(self, "typo_dictionary", None) is not None and (
+            models is None or any(m._meta.label == "directory.Company" for m in models)
+        ):
+            self.typo_dictionary.clear()
 
     def update(self, index, iterable, commit=True):
         if not self.setup_complete:
             self.setup()
-        docs = []
+        docs, pieces = [], set()
         for obj in iterable:
             try:
                 doc = index.full_prepare(obj)
             except SkipDocument:
                 continue
             doc.pop("boost", None)  # document boosts are not supported by Whoosh 2.5+
+            pieces.update(doc.get(PIECES_FIELD) or [])
             docs.append({key: self._from_python(value) for key, value in doc.items()})
         if not docs:
             return
+        if pieces and getattr(self, "typo_dictionary", None) is not None:
+            self.typo_dictionary.add(pieces)
         writer = self.index.writer()
         try:
             # writer.update_document() opens a new reader of every segment for each

@@ -1,0 +1,123 @@
+"""Near spellings of the words in companies' names, kept beside the Whoosh index.
+
+A deletion dictionary (the SymSpell idea): every word, token and squeezed name of the
+index (text.name_pieces) is stored with the forms it takes with as many letters left out
+as its length allows typos (text.typo_forms). A typed word's own forms then find, with
+one indexed lookup, every known piece within its typos; the ranking checks the real
+distance. In Whoosh each form would be a term with its own posting list, which made the
+index three times larger and its rebuild several times slower; here a form is a row of
+two integers.
+
+It is written only by the index's single writer (search/whoosh_backend.py, inside the
+`search` queue's updates and rebuilds) in the same batches as the index, and it is a
+SQLite file next to the index directory, so it survives a restart. Readers open it
+read-only, one connection per thread. A piece whose companies are gone stays: it finds
+nothing in the index, so it costs nothing but its rows.
+"""
+
+import hashlib
+import os
+import sqlite3
+import threading
+
+from rapidfuzz.distance import OSA
+
+from . import text
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS piece (id INTEGER PRIMARY KEY, piece TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS form (form INTEGER NOT NULL, piece INTEGER NOT NULL, PRIMARY KEY (form, piece))
+    WITHOUT ROWID;
+"""
+MAX_FORMS_PER_QUERY = 900  # SQLite's default limit on bound parameters is 999
+
+
+def form_key(form):
+    """A form as a signed 64-bit integer: 8 bytes a row instead of the form's text."""
+    return int.from_bytes(hashlib.blake2b(form.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+class TypoDictionary:
+    def __init__(self, path):
+        self.path = path
+        self._local = threading.local()
+
+    # Writing (the index's single writer only) --------------------------------------------
+
+    def _writer(self):
+        connection = sqlite3.connect(self.path, timeout=30)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.executescript(SCHEMA)
+        return connection
+
+    def add(self, pieces):
+        """Stores the pieces not yet known, with their forms, in one transaction."""
+        pieces = sorted({p for p in pieces if 4 <= len(p) <= text.MAX_WORD})
+        if not pieces:
+            return
+        connection = self._writer()
+        try:
+            with connection:
+                known = set()
+                for start in range(0, len(pieces), MAX_FORMS_PER_QUERY):
+                    chunk = pieces[start : start + MAX_FORMS_PER_QUERY]
+                    marks = ",".join("?" * len(chunk))
+                    known.update(
+                        r[0]
+                        for r in connection.execute(
+                            f"SELECT piece FROM piece WHERE piece IN ({marks})", chunk
+                        )
+                    )
+                for piece in pieces:
+                    if piece in known:
+                        continue
+                    piece_id = connection.execute("INSERT INTO piece (piece) VALUES (?)", [piece]).lastrowid
+                    connection.executemany(
+                        "INSERT OR IGNORE INTO form (form, piece) VALUES (?, ?)",
+                        [(form_key(f), piece_id) for f in text.typo_forms(piece)],
+                    )
+        finally:
+            connection.close()
+
+    def clear(self):
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(self.path + suffix):
+                os.remove(self.path + suffix)
+        self._local.__dict__.clear()
+
+    # Reading -------------------------------------------------------------------------------
+
+    def _reader(self):
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            if not os.path.exists(self.path):
+                return None
+            connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.connection = connection
+        return connection
+
+    def near(self, typed):
+        """The known pieces within the typos allowed between them and `typed`, nearest first."""
+        if len(typed) < 3 or len(typed) > text.MAX_WORD:
+            return []
+        connection = self._reader()
+        if connection is None:
+            return []
+        # One more letter than typed: a dropped letter must not cost the word its second typo.
+        forms = sorted(text.deletions(typed, text.allowed_edits(len(typed) + 1)))[:MAX_FORMS_PER_QUERY]
+        marks = ",".join("?" * len(forms))
+        try:
+            rows = connection.execute(
+                f"SELECT DISTINCT piece.piece FROM form JOIN piece ON piece.id = form.piece WHERE form.form IN ({marks})",
+                [form_key(f) for f in forms],
+            ).fetchall()
+        except sqlite3.Error:  # rebuilt under us: read again with a new connection next time
+            self._local.__dict__.clear()
+            return []
+        found = []
+        for (piece,) in rows:
+            allowed = text.allowed_edits(max(len(piece), len(typed)))
+            distance = OSA.distance(typed, piece, score_cutoff=allowed)
+            if distance <= allowed:
+                found.append((distance, piece))
+        return [piece for _, piece in sorted(found)]
