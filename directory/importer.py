@@ -16,6 +16,7 @@ rejected with its number and reason and every good line still lands.
 import csv
 import json
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
@@ -24,6 +25,7 @@ from django.utils.text import slugify
 
 from core.batching import batch
 
+from .exports import export_extra_names, export_extras
 from .models import Category, Company, ContactChannel
 
 COMPANY_FIELDS = [
@@ -306,7 +308,8 @@ class Importer:
     def import_channel(self, company, data, existing):
         if not isinstance(data, dict):
             raise RowError("each channel must be an object")
-        unknown = set(data) - set(CHANNEL_FIELDS)
+        # What the export adds for the apps above (provenance) is accepted and ignored.
+        unknown = set(data) - set(CHANNEL_FIELDS) - set(export_extra_names())
         if unknown:
             raise RowError(f"unknown channel fields: {', '.join(sorted(unknown))}")
         probe = ContactChannel(company=company, kind=data.get("kind", ""), value=data.get("value", ""))
@@ -404,9 +407,26 @@ def format_validation_error(exc):
 
 # Exporting ------------------------------------------------------------------
 
+EXPORT_BATCH = 500
 
-def company_record(company):
-    return {
+
+def export_records():
+    """Each company's record with its channels and the extras of the apps above (directory.exports),
+    streamed in batches of EXPORT_BATCH with a fixed number of queries each."""
+    companies = (
+        Company.objects.select_related("category")
+        .prefetch_related("channels")
+        .order_by("slug")
+        .iterator(chunk_size=EXPORT_BATCH)
+    )
+    while chunk := list(islice(companies, EXPORT_BATCH)):
+        extras = export_extras(chunk)
+        for company in chunk:
+            yield company_record(company, extras)
+
+
+def company_record(company, extras=None):
+    record = {
         "slug": company.slug,
         "name": company.name,
         "aliases": company.aliases,
@@ -419,37 +439,37 @@ def company_record(company):
         "countries": company.countries,
         "description": company.description,
         "no_phone_support": company.no_phone_support,
-        "channels": [channel_record(c) for c in company.channels.all()],
     }
-
-
-def channel_record(channel):
-    record = {key: getattr(channel, key) for key in CHANNEL_FIELDS}
-    for key in DATETIME_COLUMNS:
-        record[key] = record[key].isoformat() if record[key] else None
+    for name, (by_company, _) in (extras or {}).items():
+        if company.pk in by_company:
+            record[name] = by_company[company.pk]
+    record["channels"] = [channel_record(c, extras) for c in company.channels.all()]
     return record
 
 
-def export_companies():
-    """Companies with their channels, streamed in batches with a fixed number of queries each."""
-    return (
-        Company.objects.select_related("category")
-        .prefetch_related("channels")
-        .order_by("slug")
-        .iterator(chunk_size=500)
-    )
+def channel_record(channel, extras=None):
+    record = {key: getattr(channel, key) for key in CHANNEL_FIELDS}
+    for key in DATETIME_COLUMNS:
+        record[key] = record[key].isoformat() if record[key] else None
+    for name, (_, by_channel) in (extras or {}).items():
+        if channel.pk in by_channel:
+            record[name] = by_channel[channel.pk]
+    return record
 
 
-def write_jsonl(out, companies):
-    for company in companies:
-        out.write(json.dumps(company_record(company), ensure_ascii=False) + "\n")
+def write_jsonl(out, records):
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def write_csv(out, companies):
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+def write_csv(out, records):
+    """One channel a row; an extra goes, JSON-encoded, in `company_<name>` for the company and
+    `<name>` for the channel."""
+    names = export_extra_names()
+    columns = CSV_COLUMNS + [column for name in names for column in ("company_" + name, name)]
+    writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
-    for company in companies:
-        record = company_record(company)
+    for record in records:
         base = {
             "company_slug": record["slug"],
             "company_name": record["name"],
@@ -460,13 +480,16 @@ def write_csv(out, companies):
             "description": record["description"],
             "no_phone_support": str(record["no_phone_support"]).lower(),
         }
+        for name in names:
+            if name in record:
+                base["company_" + name] = json.dumps(record[name], ensure_ascii=False)
         if not record["channels"]:
             writer.writerow(base)
         for channel in record["channels"]:
             row = dict(base)
             for key, value in channel.items():
-                if key in JSON_CHANNEL_COLUMNS:
-                    value = json.dumps(value) if value else ""
+                if key in JSON_CHANNEL_COLUMNS or key in names:
+                    value = json.dumps(value, ensure_ascii=False) if value else ""
                 elif isinstance(value, bool):
                     value = str(value).lower()
                 row[key] = "" if value is None else value

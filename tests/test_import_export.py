@@ -1,10 +1,17 @@
+import csv
 import io
 import json
+from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from directory.models import Category, Company, ContactChannel
+from opendata.models import Provenance
+from tests.factories import make_channel, make_company
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +130,105 @@ def test_export_then_import_into_an_empty_directory_round_trips(tmp_path):
         call_command("import_directory", str(exported), no_progress=True, stdout=out, stderr=io.StringIO())
         assert "rejected: 0" in out.getvalue()
         assert snapshot() == before
+
+
+def export(tmp_path, fmt):
+    path = tmp_path / f"export.{fmt}"
+    call_command("export_directory", output=str(path), stderr=io.StringIO())
+    return path
+
+
+def open_data_and_crowd(tmp_path):
+    """A company from the Datenanfragen.de fixture with a channel people added, and a crowd company."""
+    from opendata.imports import run_import as import_open_data
+    from tests.test_open_data import NORTHWIND, RETRIEVED, dataset
+
+    import_open_data("datenanfragen", dataset(tmp_path, [NORTHWIND]), retrieved=RETRIEVED)
+    northwind = Company.objects.get()
+    make_channel(northwind, kind="email", value="people@northwind.example")
+    run_import(tmp_path, company_line("alpha") + "\n")
+    provenance = {
+        "source": "datenanfragen",
+        "record_id": "northwind-wireless",
+        "licence": "CC0 1.0",
+        "retrieved": RETRIEVED.isoformat(),
+        "source_urls": NORTHWIND["sources"],
+    }
+    return northwind, provenance
+
+
+def test_the_json_lines_export_carries_provenance_of_imported_facts_and_none_for_the_crowds(tmp_path):
+    northwind, provenance = open_data_and_crowd(tmp_path)
+    lines = export(tmp_path, "jsonl").read_text(encoding="utf-8").splitlines()
+    records = {record["slug"]: record for record in map(json.loads, lines)}
+    assert records[northwind.slug]["provenance"] == [provenance]
+    channels = {channel["value"]: channel for channel in records[northwind.slug]["channels"]}
+    assert len(channels) == 5
+    assert "provenance" not in channels.pop("people@northwind.example")
+    assert all(channel["provenance"] == [provenance] for channel in channels.values())
+    assert "provenance" not in records["alpha"]
+    assert all("provenance" not in channel for channel in records["alpha"]["channels"])
+
+
+def test_the_csv_export_carries_provenance_of_imported_facts_and_none_for_the_crowds(tmp_path):
+    northwind, provenance = open_data_and_crowd(tmp_path)
+    with export(tmp_path, "csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    ours = {row["value"]: row for row in rows if row["company_slug"] == northwind.slug}
+    assert len(ours) == 5
+    assert all(json.loads(row["company_provenance"]) == [provenance] for row in ours.values())
+    assert ours.pop("people@northwind.example")["provenance"] == ""
+    assert all(json.loads(row["provenance"]) == [provenance] for row in ours.values())
+    crowd = [row for row in rows if row["company_slug"] == "alpha"]
+    assert len(crowd) == 2
+    assert all(row["company_provenance"] == row["provenance"] == "" for row in crowd)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_an_export_with_provenance_imports_again_cleanly_and_its_provenance_is_ignored(tmp_path, fmt):
+    open_data_and_crowd(tmp_path)
+    exported = export(tmp_path, fmt)
+    facts = set(Provenance.objects.values_list("pk", "source", "record_id", "key", "channel"))
+    out, err = run_import(tmp_path, exported.read_text(encoding="utf-8"), name=f"again.{fmt}")
+    assert "rejected: 0" in out and err == ""
+    assert set(Provenance.objects.values_list("pk", "source", "record_id", "key", "channel")) == facts
+    before = snapshot()
+    Company.objects.all().delete()
+    out, err = run_import(tmp_path, exported.read_text(encoding="utf-8"), name=f"again.{fmt}")
+    assert "companies: 2 created" in out and "rejected: 0" in out and err == ""
+    assert snapshot() == before
+    assert not Provenance.objects.exists()  # a file cannot vouch for where its rows came from
+
+
+def companies_with_provenance(count):
+    for _ in range(count):
+        company = make_company()
+        channel = make_channel(company)
+        make_channel(company, kind="email")
+        for key, fact_channel in (("company", None), ("channel:phone", channel)):
+            Provenance.objects.create(
+                source="datenanfragen", record_id=company.slug, key=key, company=company, channel=fact_channel,
+                licence="CC0 1.0", retrieved=date(2026, 7, 21), imported_at=timezone.now(),
+            )  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_the_export_takes_as_many_queries_for_thirty_companies_as_for_two(tmp_path, fmt):
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            path = export(tmp_path, fmt)
+        return len(context), path.read_text(encoding="utf-8").count("datenanfragen")
+
+    # JSON Lines name the dataset once for the company and once for its phone; CSV repeats the
+    # company's provenance on each of its two channel rows.
+    per_company = 2 if fmt == "jsonl" else 3
+    companies_with_provenance(2)
+    few, mentions = queries()
+    assert mentions == 2 * per_company
+    companies_with_provenance(28)
+    many, mentions = queries()
+    assert mentions == 30 * per_company
+    assert many == few
 
 
 def snapshot():
