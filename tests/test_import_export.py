@@ -2,6 +2,7 @@ import csv
 import io
 import json
 from datetime import date
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -51,7 +52,10 @@ def run_import(tmp_path, text, name="data.jsonl"):
 
 def test_import_creates_companies_and_channels_with_normalised_values(tmp_path):
     out, err = run_import(tmp_path, company_line() + "\n")
-    assert "companies: 1 created, 0 updated; channels: 2 created, 0 updated; rejected: 0" in out
+    assert (
+        "companies: 1 created, 0 updated, 0 unchanged; channels: 2 created, 0 updated, 0 unchanged; rejected: 0"
+        in out
+    )
     assert err == ""
     company = Company.objects.get(slug="northwind")
     assert company.countries == ["US"]
@@ -61,18 +65,139 @@ def test_import_creates_companies_and_channels_with_normalised_values(tmp_path):
     assert phone.tel_uri == "tel:+12025550143,,2"
 
 
-def test_reimporting_updates_and_never_duplicates(tmp_path):
+def test_reimporting_updates_only_what_changed_and_never_duplicates(tmp_path):
     run_import(tmp_path, company_line() + "\n")
     changed = json.loads(company_line())
     changed["name"] = "Northwind Wireless"
     changed["channels"][0]["value"] = "+1 202-555-0143"  # same number, other format
     changed["channels"][0]["typical_wait_minutes"] = 9
     out, _ = run_import(tmp_path, json.dumps(changed) + "\n")
-    assert "companies: 0 created, 1 updated; channels: 0 created, 2 updated" in out
+    assert "companies: 0 created, 1 updated, 0 unchanged; channels: 0 created, 1 updated, 1 unchanged" in out
     assert Company.objects.count() == 1
     assert ContactChannel.objects.count() == 2
     assert Company.objects.get().name == "Northwind Wireless"
     assert ContactChannel.objects.get(kind="phone").typical_wait_minutes == 9
+
+
+def writes(context, table=""):
+    """The INSERT, UPDATE and DELETE statements run, on tables whose name starts with `table`."""
+    return [
+        q["sql"]
+        for q in context.captured_queries
+        if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE") and f'"{table}' in q["sql"]
+    ]
+
+
+def firms(count):
+    return [company_line(f"firm-{n}") for n in range(count)]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_reimporting_an_unchanged_file_writes_nothing_and_reports_unchanged(
+    tmp_path, fmt, django_assert_max_num_queries
+):
+    run_import(tmp_path, "\n".join(firms(30)) + "\n")
+    text = export(tmp_path, fmt).read_text(encoding="utf-8")
+    with CaptureQueriesContext(connection) as context:
+        out, err = run_import(tmp_path, text, name=f"again.{fmt}")
+    assert (
+        "companies: 0 created, 0 updated, 30 unchanged; channels: 0 created, 0 updated, 60 unchanged" in out
+    )
+    assert "rejected: 0" in out and err == ""
+    assert writes(context) == []
+    # The companies and their channels are read in one query each, with one for the category.
+    with django_assert_max_num_queries(5):
+        run_import(tmp_path, text, name=f"again.{fmt}")
+
+
+def test_a_changed_field_is_reported_updated_and_only_its_row_is_written(tmp_path):
+    lines = firms(5)
+    run_import(tmp_path, "\n".join(lines) + "\n")
+    modified = dict(ContactChannel.objects.values_list("pk", "modified"))
+    changed = json.loads(lines[2])
+    changed["channels"][1]["notes"] = "Answers within a day."
+    lines[2] = json.dumps(changed)
+    with CaptureQueriesContext(connection) as context:
+        out, _ = run_import(tmp_path, "\n".join(lines) + "\n")
+    assert "companies: 0 created, 0 updated, 5 unchanged; channels: 0 created, 1 updated, 9 unchanged" in out
+    email = ContactChannel.objects.get(company__slug="firm-2", kind="email")
+    assert email.notes == "Answers within a day."
+    [update] = writes(context, "directory_")  # and the search outbox hears of the company
+    assert update.startswith('UPDATE "directory_contactchannel"') and f"IN ({email.pk})" in update
+    assert '"notes"' in update and '"hours"' not in update
+    now = dict(ContactChannel.objects.values_list("pk", "modified"))
+    assert {pk for pk in now if now[pk] != modified[pk]} == {email.pk}
+
+    changed["description"] = "Now with a description."
+    lines[2] = json.dumps(changed)
+    with CaptureQueriesContext(connection) as context:
+        out, _ = run_import(tmp_path, "\n".join(lines) + "\n")
+    assert "companies: 0 created, 1 updated, 4 unchanged; channels: 0 created, 0 updated, 10 unchanged" in out
+    [update] = writes(context, "directory_")
+    assert update.startswith('UPDATE "directory_company"') and '"description"' in update
+    assert Company.objects.get(slug="firm-2").description == "Now with a description."
+
+
+def test_bulk_writes_put_the_companies_they_changed_in_the_search_outbox(tmp_path):
+    from search.models import IndexChange
+
+    lines = firms(3)
+    with mock.patch("search.receivers.schedule_drain"):  # the outbox stays as the worker would find it
+        run_import(tmp_path, "\n".join(lines) + "\n")
+        ids = set(Company.objects.values_list("pk", flat=True))
+        assert set(IndexChange.objects.values_list("label", "object_id")) >= {
+            ("directory.company", pk) for pk in ids
+        }
+        IndexChange.objects.all().delete()
+        run_import(tmp_path, "\n".join(lines) + "\n")
+        assert not IndexChange.objects.exists()
+        changed = json.loads(lines[1])
+        changed["channels"][0]["typical_wait_minutes"] = 4
+        run_import(tmp_path, "\n".join([lines[0], json.dumps(changed), lines[2]]) + "\n")
+        firm = Company.objects.get(slug="firm-1")
+        assert set(IndexChange.objects.values_list("label", "object_id")) == {("directory.company", firm.pk)}
+
+
+def test_a_line_the_database_refuses_is_rejected_alone_and_the_rest_of_its_batch_lands(tmp_path):
+    bad = json.loads(company_line("beta"))
+    for channel in bad["channels"]:  # two primary channels for one department
+        channel.update(is_primary=True, department="general")
+    out, err = run_import(
+        tmp_path, "\n".join([company_line("alpha"), json.dumps(bad), company_line("gamma")])
+    )
+    assert "line 2: rejected: conflicts with existing data" in err
+    assert "companies: 2 created" in out and "rejected: 1" in out
+    assert set(Company.objects.values_list("slug", flat=True)) == {"alpha", "gamma"}  # nothing of beta
+    assert ContactChannel.objects.count() == 4
+
+
+def test_a_company_on_rows_of_several_batches_counts_once_and_imports_again_unchanged():
+    from directory.importer import Importer, TextLines, read_csv
+
+    text = (
+        "company_slug,company_name,category,kind,value,department\n"
+        "acme,Acme,Retail,phone,202-555-0111,general\n"
+        "acme,Acme,Retail,email,help@acme.example,billing\n"
+        "acme,Acme,Retail,chat,https://acme.example/chat,general\n"
+        "solo,Solo Ltd,Retail,,,\n"
+    )
+
+    def run():
+        return Importer(batch_size=2).run(read_csv(TextLines(io.BytesIO(text.encode()))))
+
+    summary = "companies: 2 created, 0 updated, 0 unchanged; channels: 3 created, 0 updated, 0 unchanged"
+    assert run().summary() == summary + "; rejected: 0"
+    with CaptureQueriesContext(connection) as context:
+        report = run()
+    assert (
+        report.summary()
+        == summary.replace("2 created, 0 updated, 0", "0 created, 0 updated, 2").replace(
+            "3 created, 0 updated, 0", "0 created, 0 updated, 3"
+        )
+        + "; rejected: 0"
+    )
+    assert writes(context) == []
+    assert Company.objects.get(slug="acme").channels.count() == 3
 
 
 def test_bad_rows_are_rejected_with_line_and_reason_and_good_rows_land(tmp_path):
@@ -262,8 +387,8 @@ def test_a_generated_file_imports_completely_and_reimports_without_duplicates(tm
     path = tmp_path / "generated.jsonl"
     write_jsonl(path, 50, seed=7)
     for expected in (
-        "companies: 50 created, 0 updated; channels: 250 created",
-        "companies: 0 created, 50 updated",
+        "companies: 50 created, 0 updated, 0 unchanged; channels: 250 created",
+        "companies: 0 created, 0 updated, 50 unchanged; channels: 0 created, 0 updated, 250 unchanged",
     ):
         out = io.StringIO()
         call_command("import_directory", str(path), no_progress=True, stdout=out, stderr=io.StringIO())
