@@ -23,6 +23,8 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -72,6 +74,7 @@ LIST_COLUMNS = {"aliases", "countries"}
 BOOL_COLUMNS = {"no_phone_support", "open_24_7", "reaches_human", "is_primary"}
 INT_COLUMNS = {"typical_wait_minutes", "human_rank"}
 DATETIME_COLUMNS = {"source_seen_at", "last_verified_at"}
+TYPED_COLUMNS = INT_COLUMNS | DATETIME_COLUMNS
 
 
 class RowError(Exception):
@@ -246,6 +249,7 @@ BATCH_SIZE = 500
 # A company's state as the importer compares it; "category" is the category's slug.
 COMPANY_STATE = ["name", "category", "aliases", "website", "countries", "description", "no_phone_support"]
 CHANNEL_STATE = [key for key in CHANNEL_FIELDS if key != "kind"]
+CHANNEL_STATE_SET = frozenset(CHANNEL_STATE)
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 PHONE_LAYOUT = str.maketrans("", "", " -.()")
 
@@ -282,7 +286,9 @@ class Importer:
         self.report = ImportReport()
         self.batch_size = batch_size
         self.categories = {}  # slug -> Category, read or created once a run
-        self._valid_categories = set()
+        self._valid_categories, self._category_slugs = set(), {}
+        # What the export adds for the apps above (provenance) is accepted and ignored.
+        self.channel_fields = frozenset(CHANNEL_FIELDS) | frozenset(export_extra_names())
         # JSON Lines carry a company per line: a second line for one slug is a mistake.
         # CSV repeats the company on each of its channel rows.
         self._first_line_of = {} if one_line_per_company else None
@@ -302,10 +308,10 @@ class Importer:
             try:
                 if isinstance(record, RowError):
                     raise record
-                self.check_once(number, record)
+                slug = slugify(str(record.get("slug") or record.get("name") or ""))
+                self.check_once(number, slug)
                 check_text(record)
                 category = self.category_spec(record.get("category"))
-                slug = slugify(record.get("slug") or record.get("name") or "")
                 if not slug:
                     raise RowError("a company needs a name or slug")
             except RowError as exc:
@@ -333,10 +339,9 @@ class Importer:
         self.report.record(work.company_status, work.channel_status)
         return work.rejected
 
-    def check_once(self, number, record):
+    def check_once(self, number, slug):
         if self._first_line_of is None:
             return
-        slug = slugify(str(record.get("slug") or record.get("name") or ""))
         first = self._first_line_of.setdefault(slug, number)
         if first != number:
             raise RowError(f"company '{slug}' was already on line {first}; each company goes on one line")
@@ -347,7 +352,10 @@ class Importer:
             name, slug, description = value.get("name", ""), value.get("slug", ""), value.get("description")
         else:
             name, slug, description = str(value or ""), "", None
-        slug = slugify(slug or name)
+        slug = str(slug or name)
+        if slug not in self._category_slugs:  # thousands of rows name a few categories
+            self._category_slugs[slug] = slugify(slug)
+        slug = self._category_slugs[slug]
         if not slug:
             raise RowError("a company needs a category")
         spec = CategorySpec(slug, str(name or slug), description)
@@ -386,16 +394,25 @@ class Batch:
         self.companies = {}  # slug -> company state after the batch's rows
         self.channels = {}  # slug -> {(kind, value): channel state after the batch's rows}
         self.categories = {}  # slug -> the first CategorySpec the batch's rows give
+        self.validated = {}  # (slug, kind, value) -> the instance a channel's last validation made
         self.company_status, self.channel_status = {}, {}
         slugs = {row.slug for row in rows}
         fields = [key for key in COMPANY_STATE if key != "category"]
-        for state in Company.objects.filter(slug__in=slugs).values("id", "slug", "category__slug", *fields):
+        for state in (
+            Company.objects.filter(slug__in=slugs).order_by().values("id", "slug", "category__slug", *fields)
+        ):
             state["category"] = state.pop("category__slug")
             self.stored[state.pop("slug")] = state
         owner = {state["id"]: slug for slug, state in self.stored.items()}
-        for state in ContactChannel.objects.filter(company__in=list(owner)).values(
-            "id", "company_id", "kind", *CHANNEL_STATE
+        plain = [name for name in CHANNEL_STATE if name not in JSON_CHANNEL_COLUMNS]
+        as_text = {f"{name}_text": Cast(name, TextField()) for name in JSON_CHANNEL_COLUMNS}
+        for state in (
+            ContactChannel.objects.filter(company__in=list(owner))
+            .order_by()
+            .values("id", "company_id", "kind", *plain, **as_text)
         ):
+            for name in JSON_CHANNEL_COLUMNS:
+                state[name] = StoredJSON(state.pop(f"{name}_text"))
             slug = owner[state.pop("company_id")]
             self.stored_channels.setdefault(slug, {})[(state["kind"], state["value"])] = state
 
@@ -409,7 +426,10 @@ class Batch:
                 self.rejected.append((row.number, rejection(exc)))
                 continue
             self.companies[row.slug] = company
-            self.channels.setdefault(row.slug, {}).update(channels)
+            for key, (state, instance) in channels.items():
+                self.channels.setdefault(row.slug, {})[key] = state
+                if instance is not None:
+                    self.validated[(row.slug, *key)] = instance
             self.categories.setdefault(row.category.slug, row.category)
 
     def apply_row(self, row):
@@ -435,18 +455,19 @@ class Batch:
         applied = {}
         for position, data in enumerate(channels, start=1):
             try:
-                key, state = self.apply_channel(slug, data, applied)
+                key, state, instance = self.apply_channel(slug, data, applied)
             except ValidationError as exc:
                 raise RowError(f"channel {position}: {format_validation_error(exc)}") from None
-            applied[key] = state
+            applied[key] = (state, applied.get(key, (None, None))[1] if instance is None else instance)
         return company, applied
 
     def apply_channel(self, slug, data, applied):
+        """(kind, value), the channel's state after `data`, and the instance its validation made (None
+        when the state is one already validated)."""
         if not isinstance(data, dict):
             raise RowError("each channel must be an object")
-        # What the export adds for the apps above (provenance) is accepted and ignored.
-        unknown = set(data) - set(CHANNEL_FIELDS) - set(export_extra_names())
-        if unknown:
+        if not data.keys() <= self.importer.channel_fields:
+            unknown = set(data) - self.importer.channel_fields
             raise RowError(f"unknown channel fields: {', '.join(sorted(unknown))}")
         kind, value = data.get("kind", ""), data.get("value", "")
         if not isinstance(value, str):
@@ -454,7 +475,7 @@ class Batch:
 
         def known(key):
             return (
-                applied.get(key)
+                applied.get(key, (None,))[0]
                 or self.channels.get(slug, {}).get(key)
                 or self.stored_channels.get(slug, {}).get(key)
             )
@@ -470,16 +491,16 @@ class Batch:
             base = known(key)
         else:
             # A company without channels yet: the value is parsed once, by the model's validation.
-            state = clean_channel(with_channel_data(new_channel(kind), data))
+            state, instance = clean_channel(with_channel_data(new_channel(kind), data))
             key = (kind, state["value"])
-            base = applied.get(key)  # the same channel twice in one row: the later fields win
+            base = known(key)  # the same channel twice in one row: the later fields win
             if base is None:
-                return key, state
+                return key, state, instance
         state = with_channel_data(dict(base) if base else new_channel(kind), data)
         state["value"] = key[1]
-        if state != base:
-            state = clean_channel(state)
-        return key, state
+        if state == base:
+            return key, state, None
+        return (key, *clean_channel(state))
 
     # Writing what changed ----------------------------------------------------
 
@@ -512,6 +533,9 @@ class Batch:
             stored = self.stored_channels.get(slug, {})
             for key, state in channels.items():
                 before = stored.get(key)
+                if state == before:
+                    self.channel_status[(slug, *key)] = UNCHANGED
+                    continue
                 fields = (
                     CHANNEL_STATE if before is None else [k for k in CHANNEL_STATE if state[k] != before[k]]
                 )
@@ -521,11 +545,13 @@ class Batch:
                 if not fields:
                     continue
                 touched.add(ids[slug])
-                channel = build(ContactChannel, {**state, "id": None, "company_id": ids[slug]})
                 if before is None:
+                    channel = self.validated.get((slug, *key)) or build(ContactChannel, {**state, "id": None})
+                    channel.company_id = ids[slug]
                     new.append(channel)
                     continue
-                channel.pk, channel.modified = before["id"], now
+                channel = build(ContactChannel, {**state, "company_id": ids[slug]})
+                channel.modified = now
                 # A channel giving up being primary goes first, so the one taking over never
                 # meets it in the one-primary-per-department index.
                 holds_primary = channel.is_primary and channel.status == ContactChannel.Status.ACTIVE
@@ -555,9 +581,9 @@ def new_channel(kind):
 
 
 def with_channel_data(state, data):
-    for name in CHANNEL_STATE:
-        if name in data:
-            state[name] = channel_value(name, data[name])
+    for name, raw in data.items():
+        if name in CHANNEL_STATE_SET:
+            state[name] = channel_value(name, raw)
     return state
 
 
@@ -565,7 +591,34 @@ def build(model, values):
     """An instance from {attname: value}, made positionally: the quick way Django makes the rows it reads."""
     if model not in _ATTNAMES:
         _ATTNAMES[model] = [(f.attname, f.get_default) for f in model._meta.concrete_fields]
-    return model(*[values[name] if name in values else default() for name, default in _ATTNAMES[model]])
+    return model(
+        *[decoded(values[name]) if name in values else default() for name, default in _ATTNAMES[model]]
+    )
+
+
+class StoredJSON:
+    """A JSON column as the database printed it, decoded only when compared with another value or
+    written: most channels of a re-import never need theirs, and decoding them all cost more
+    than the rest of reading the rows."""
+
+    __slots__ = ("text", "_value")
+    __hash__ = None
+
+    def __init__(self, text):
+        self.text, self._value = text, self
+
+    @property
+    def value(self):
+        if self._value is self:
+            self._value = json.loads(self.text)
+        return self._value
+
+    def __eq__(self, other):
+        return self.value == decoded(other)
+
+
+def decoded(value):
+    return value.value if isinstance(value, StoredJSON) else value
 
 
 _ATTNAMES = {}
@@ -580,15 +633,18 @@ def clean_company(slug, state):
 
 
 def clean_channel(state):
+    """The state validated and normalised by the model's own rules, and the instance that did it."""
     channel = build(ContactChannel, state)
     # The company is the batch's own; uniqueness is settled by the lookup and, in the end, by the database.
     channel.full_clean(exclude=["company"], validate_unique=False, validate_constraints=False)
-    return {**state, **{name: getattr(channel, name) for name in CHANNEL_STATE}}
+    return {**state, **{name: getattr(channel, name) for name in CHANNEL_STATE}}, channel
 
 
 def channel_value(name, raw):
     """A channel field's value from a file, in the type the model holds."""
-    if raw in (None, "") and name in INT_COLUMNS | DATETIME_COLUMNS:
+    if name not in TYPED_COLUMNS:
+        return raw
+    if raw in (None, ""):
         return None
     if name in INT_COLUMNS:
         try:
