@@ -321,29 +321,7 @@ class ContactChannel(TimeStamped):
 
     def normalised_value(self):
         """The value in its stored form for the channel's kind, or a ValidationError."""
-        value = (self.value or "").strip()
-        if not value:
-            raise ValidationError("Enter a value.")
-        if self.kind == self.Kind.PHONE:
-            return normalise_phone(value, self.country or "US")
-        if self.kind == self.Kind.EMAIL:
-            EmailValidator(message="Enter a valid e-mail address.")(value)
-            return value.lower()
-        if self.kind in self.URL_KINDS:
-            URLValidator(
-                schemes=["http", "https"],
-                message="Enter a valid web address (https://...).",
-            )(value)
-            return value
-        if self.kind == self.Kind.SOCIAL:
-            if value.startswith(("http://", "https://")):
-                URLValidator(schemes=["http", "https"], message="Enter a valid profile address.")(value)
-                return value
-            handle = value.lstrip("@")
-            if not handle or any(ch.isspace() for ch in handle) or len(handle) > 100:
-                raise ValidationError("Enter the account handle, e.g. @northwindhelp, or its address.")
-            return "@" + handle
-        return value
+        return normalise_channel_value(self.kind, self.value, self.country)
 
     # Presentation -----------------------------------------------------------
 
@@ -485,6 +463,34 @@ REFUSED_NUMBER_TYPES = {
 }
 
 
+def normalise_channel_value(kind, value, country=""):
+    """A channel's value in its stored form for its kind, or a ValidationError; what
+    ContactChannel.normalised_value() does, for a reader (an import) with no channel at hand."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError("Enter a value.")
+    if kind == ChannelKind.PHONE:
+        return normalise_phone(value, country or "US")
+    if kind == ChannelKind.EMAIL:
+        EmailValidator(message="Enter a valid e-mail address.")(value)
+        return value.lower()
+    if kind in ContactChannel.URL_KINDS:
+        URLValidator(
+            schemes=["http", "https"],
+            message="Enter a valid web address (https://...).",
+        )(value)
+        return value
+    if kind == ChannelKind.SOCIAL:
+        if value.startswith(("http://", "https://")):
+            URLValidator(schemes=["http", "https"], message="Enter a valid profile address.")(value)
+            return value
+        handle = value.lstrip("@")
+        if not handle or any(ch.isspace() for ch in handle) or len(handle) > 100:
+            raise ValidationError("Enter the account handle, e.g. @northwindhelp, or its address.")
+        return "@" + handle
+    return value
+
+
 def normalise_phone(value, region="US"):
     try:
         number = phonenumbers.parse(value, region)
@@ -552,7 +558,12 @@ def social_profile_url(platform, handle):
     return pattern.format(handle.lstrip("@")) if pattern else ""
 
 
+CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+
+
 def _parse_clock(value):
+    if isinstance(value, str) and CLOCK.fullmatch(value):
+        return value  # already HH:MM, as stored: imports read thousands
     try:
         return datetime.strptime(value, "%H:%M").strftime("%H:%M")
     except (TypeError, ValueError):

@@ -99,13 +99,15 @@ def test_two_imports_of_the_same_companies_at_once_land_each_company_once(tmp_pa
     assert Company.objects.filter(slug__startswith="firm-").count() == 40
     assert ContactChannel.objects.filter(company__slug__startswith="firm-").count() == 40
     for out, err in reports:
-        created, updated, rejected = (int(x) for x in _counts(out))
-        assert created + updated + rejected == 40, (out, err)
+        created, updated, unchanged, rejected = (int(x) for x in _counts(out))
+        assert created + updated + unchanged + rejected == 40, (out, err)
         assert err.count("rejected:") == rejected  # each line not imported is named with its reason
 
 
 def _counts(summary):
     import re
 
-    found = re.search(r"companies: (\d+) created, (\d+) updated; .* rejected: (\d+)", summary)
+    found = re.search(
+        r"companies: (\d+) created, (\d+) updated, (\d+) unchanged; .* rejected: (\d+)", summary
+    )
     return found.groups()

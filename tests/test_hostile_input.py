@@ -203,11 +203,11 @@ def test_files_in_other_encodings_are_read_or_rejected_by_line(tmp_path):
     assert "companies: 2 created" in out and err == ""
     path = tmp_path / "utf16.jsonl"
     path.write_bytes("\n".join(lines).encode("utf-16"))
-    assert "companies: 0 created, 2 updated" in run_file(path)[0]
+    assert "companies: 0 created, 0 updated, 2 unchanged" in run_file(path)[0]
     path = tmp_path / "latin1.jsonl"
     path.write_bytes(json.dumps(company("first")).encode() + b"\n" + lines[1].encode("latin-1") + b"\n")
     out, err = run_file(path)
-    assert "line 2: rejected: not UTF-8 text" in err and "1 updated" in out
+    assert "line 2: rejected: not UTF-8 text" in err and "1 unchanged" in out
 
 
 def test_a_csv_cell_over_the_field_limit_and_a_bom_are_handled_by_row(tmp_path):

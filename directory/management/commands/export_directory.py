@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from directory.importer import export_companies, write_csv, write_jsonl
+from directory.importer import export_records, write_csv, write_jsonl
 
 
 class Command(BaseCommand):
@@ -17,8 +17,8 @@ class Command(BaseCommand):
         fmt = format or ("csv" if output.endswith(".csv") else "jsonl")
         writer = write_csv if fmt == "csv" else write_jsonl
         if output == "-":
-            writer(sys.stdout, export_companies())
+            writer(sys.stdout, export_records())
             return
         with Path(output).open("w", encoding="utf-8", newline="") as fh:
-            writer(fh, export_companies())
+            writer(fh, export_records())
         self.stderr.write(f"Wrote {output}")
