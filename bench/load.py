@@ -176,6 +176,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument(
+        "--name", default="", help="Results go to load-workers-N-NAME.txt (another database)."
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gethelp.settings")
     rng = random.Random(3)
@@ -228,7 +231,8 @@ def main():
         lines.append(f"{name:26} {count:8d} {count / max(total, 1):6.0%} {p50:8.1f} {p95:8.1f} {p99:8.1f}")
     report = "\n".join(lines) + "\n"
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
-    (ROOT / "bench" / "results" / f"load-workers-{args.workers}.txt").write_text(report)
+    suffix = f"-{re.sub(r'[^a-z0-9]+', '-', args.name.lower())}" if args.name else ""
+    (ROOT / "bench" / "results" / f"load-workers-{args.workers}{suffix}.txt").write_text(report)
     print(report, end="")
     errors = sum(result["errors"] for result in results.values()) + logged_mix["errors"]
     if errors:

@@ -1,10 +1,12 @@
 from haystack import indexes
 
 from core.domains import registrable_domain, web_host
-from directory.models import Company
+from directory.models import Company, Department
 from guides.models import Guide
 
 from . import text
+
+DEPARTMENT_NAMES = dict(Department.choices)
 
 
 def company_names(company):
@@ -56,13 +58,19 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
         return Company.objects.with_best_channel()
 
     def what_it_does(self, company):
-        """Words that say what the company does: its category, departments and guide titles."""
-        departments = {c.get_department_display() for c in company.active_channels}
-        guide_titles = [g.title for g in company.guides.all() if g.is_published]
-        return " ".join([company.category.name, *sorted(departments), *guide_titles])
+        """Words that say what the company does: its category, departments and guide titles
+        (worked out once per document: three fields are made of it)."""
+        about = getattr(company, "_search_about", None)
+        if about is None:
+            departments = {DEPARTMENT_NAMES[c.department] for c in company.active_channels}
+            guide_titles = [g.title for g in company.guides.all() if g.is_published]
+            about = " ".join([company.category.name, *sorted(departments), *guide_titles])
+            company._search_about = about
+        return about
 
     def prepare_text(self, company):
-        return " ".join([folded(company_names(company)), text.fold(self.what_it_does(company))])
+        # The document field every Haystack index needs; searches use the fields below.
+        return folded([company.name])
 
     def prepare_name(self, company):
         return folded([company.name])
@@ -113,7 +121,10 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
         return company.get_absolute_url()
 
     def prepare(self, company):
-        data = super().prepare(company)
+        try:
+            data = super().prepare(company)
+        finally:
+            company.__dict__.pop("_search_about", None)
         best = company.best_channel
         if best:
             data.update(best_kind=best.get_kind_display(), best_value=best.display_value, best_href=best.href)
