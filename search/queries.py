@@ -16,9 +16,10 @@ Only the plain SearchQuerySet API is used, so another Haystack engine
 (it belongs to the Whoosh backend) near spellings are found only by the words typed right.
 """
 
+import operator
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, reduce
 
 import pycountry
 from haystack import connections
@@ -36,6 +37,9 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 MAX_RESULTS = 200
 TIER_LIMIT = 60
+EXACT_LIMIT = 20
+# Words the engine's query syntax reserves (Haystack's Whoosh backend): never looked up as prefixes.
+RESERVED_WORDS = {"AND", "OR", "NOT", "TO"}
 # Below this many results from exact words and prefixes, near spellings are looked up too.
 ENOUGH_WITHOUT_TYPOS = 10
 # The nearest known spellings looked up for each typed word.
@@ -198,7 +202,8 @@ def near_lookup(query):
     if not typed:
         return None
     dictionary = getattr(connections["default"].get_backend(), "typo_dictionary", None)
-    pieces = set(typed)
+    # Legal forms ("llc", "gmbh") are shared by thousands of companies: they would drown the name.
+    pieces = typed - text.LEGAL_FORMS or typed
     for token in typed - text.LEGAL_FORMS:
         pieces.update(dictionary.near(token)[:NEAR_PIECES_PER_WORD] if dictionary else [])
     words = " OR ".join(sorted(typed - text.LEGAL_FORMS)) or " OR ".join(sorted(typed))
@@ -215,10 +220,15 @@ def gather(query, base):
         lookups.append(domain_results)
     if query.name_tokens:
         squeezed = {query.squeezed, "".join(text.everyday_words(query.name))}
-        lookups.append(_results(base.filter(keys__in=sorted(k for k in squeezed if k))))
+        lookups.append(_results(base.filter(keys__in=sorted(k for k in squeezed if k)), EXACT_LIMIT))
+        # Every word, in the name, an alias or what the company does, or the last one begun:
+        # one lookup, as the ranking orders the candidates itself.
         name = query.name
-        lookups.append(_results(base.filter(SQ(name=name) | SQ(aliases=name) | SQ(about=name))))
-        lookups.append(_results(base.autocomplete(name_auto=name)))
+        every_word = SQ(name=name) | SQ(aliases=name) | SQ(about=name)
+        begun = [SQ(name_auto=word) for word in name.split() if word.upper() not in RESERVED_WORDS]
+        lookups.append(
+            _results(base.filter(every_word | reduce(operator.and_, begun) if begun else every_word))
+        )
     for results in lookups:
         for result in results:
             found.setdefault(result.pk, result)
@@ -230,7 +240,8 @@ def ranked_results(query, base):
     prefixes and the domain leave too few matches."""
     found, domain_hits = gather(query, base)
     ranked = ranking.rank(query, list(found.values()), domain_hits)
-    near = near_lookup(query) if query.name_tokens else None
+    exact = bool(ranked) and ranked[0][1].tier == ranking.EXACT
+    near = near_lookup(query) if query.name_tokens and not exact else None
     if near is not None and len(ranked) < ENOUGH_WITHOUT_TYPOS:
         for result in _results(base.filter(near)):
             found.setdefault(result.pk, result)
@@ -349,7 +360,24 @@ def suggest(raw_query, limit=8):
     if whole:
         query.name_tokens = whole
         query.task = "" if whole == query.tokens else query.task
-    ranked = [result for result, _ in ranked_results(query, base)][:limit]
+    found, domain_hits = {}, set()
+    begun = " ".join(w for w in query.name.split() if w.upper() not in RESERVED_WORDS)
+    lookups = [
+        base.filter(keys=Exact(query.squeezed)),
+        *([base.autocomplete(name_auto=begun)] if begun else []),
+    ]
+    lookups = lookups if query.name else []
+    if query.domain:
+        lookups.insert(0, base.filter(domains__in=sorted({query.host, query.domain} - {""})))
+    for number, lookup in enumerate(lookups):
+        for result in _results(lookup, limit * 2):
+            found.setdefault(result.pk, result)
+            domain_hits |= {result.pk} if query.domain and number == 0 else set()
+    near = near_lookup(query) if query.name_tokens and not found else None
+    if near is not None:
+        # Nothing starts with what was typed: offer near spellings instead.
+        found = {r.pk: r for r in _results(base.filter(near), limit * 2)}
+    ranked = [result for result, _ in ranking.rank(query, list(found.values()), domain_hits)][:limit]
     suggestions = [
         {
             "name": r.title,

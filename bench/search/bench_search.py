@@ -65,12 +65,25 @@ def query_mix(companies, rng):
         cut = rng.randrange(1, len(word) - 1)
         return word[:cut] + word[cut + 1 :] + " " + " ".join(name.split()[1:])
 
+    def two_edits(name):
+        # Two letters of the longest word changed: the costliest near-spelling lookup.
+        word = max(name.split(), key=len)
+        for _ in range(2):
+            i = rng.randrange(len(word))
+            word = word[:i] + rng.choice("abcdefghijklmnopqrstuvwxyz") + word[i + 1 :]
+        return word
+
+    phrasings = ["{} customer service number", "contact {}", "how do i cancel my {} subscription",
+                 "speak to someone at {}", "{} support email"]  # fmt: skip
     return {
         "exact": [c.name for c in sample],
         "alias": [c.aliases[0] for c in sample],
         "typo": [typo(c.name) for c in sample],
+        "two edits": [two_edits(c.name) for c in sample],
         "task": [f"cancel {c.name}" for c in sample],
+        "phrasing": [rng.choice(phrasings).format(c.name) for c in sample],
         "autocomplete": [c.name[: rng.randint(3, 6)] for c in sample],
+        "autocomplete, typo": [typo(c.name)[: rng.randint(4, 8)] for c in sample],
     }
 
 
@@ -103,7 +116,11 @@ def main():
         backend.update(index, companies[first : first + BATCH])
         print(f"indexed {min(first + BATCH, count):,} of {count:,}", file=sys.stderr, flush=True)
     build_seconds = time.perf_counter() - started
-    size_mb = sum(f.stat().st_size for f in (workdir / "index").iterdir()) / 1e6
+    # The index directory and the typo dictionary beside it (search/typo_dictionary.py).
+    size_mb = (
+        sum(f.stat().st_size for f in workdir.rglob("*") if f.is_file() and "index" in f.name + str(f.parent))
+        / 1e6
+    )
 
     rng = random.Random(7)
     mix = query_mix(companies, rng)
@@ -126,7 +143,7 @@ def main():
 
     all_search, all_suggest = [], []
     for kind, terms in mix.items():
-        if kind == "autocomplete":
+        if kind.startswith("autocomplete"):
             all_suggest += report(f"suggest ({kind})", timed(queries.suggest, terms))
         else:
             all_search += report(f"search ({kind})", timed(queries.search_companies, terms))
@@ -158,8 +175,9 @@ def main():
         f"{percentile(raw_ms, 0.95):7.1f} {statistics.mean(raw_ms):7.1f}",
         f"Haystack overhead: {statistics.mean(haystack_ms) / statistics.mean(raw_ms):.2f}x raw Whoosh (mean)",
         "",
-        f"targets: search p95 < 50 ms -> {percentile(all_search, 0.95):.1f} ms; "
-        f"suggest p95 < 30 ms -> {percentile(all_suggest, 0.95):.1f} ms",
+        f"targets: search p95 <= 25 ms -> {percentile(all_search, 0.95):.1f} ms; "
+        f"suggest p95 <= 5 ms -> {percentile(all_suggest, 0.95):.1f} ms; "
+        f"index <= 300 MB -> {size_mb:.0f} MB; built in <= 150 s -> {build_seconds:.0f} s",
     ]
     searcher.close()
     report_text = "\n".join(lines) + "\n"
