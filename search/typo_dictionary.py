@@ -88,12 +88,18 @@ class TypoDictionary:
     # Reading -------------------------------------------------------------------------------
 
     def _reader(self):
+        """This thread's read-only connection, opened again when a rebuild replaced the file
+        (another process's clear() removes it and its next add() makes a new one)."""
+        try:
+            inode = os.stat(self.path).st_ino
+        except FileNotFoundError:
+            return None
         connection = getattr(self._local, "connection", None)
-        if connection is None:
-            if not os.path.exists(self.path):
-                return None
+        if connection is None or getattr(self._local, "inode", None) != inode:
+            if connection is not None:
+                connection.close()
             connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-            self._local.connection = connection
+            self._local.connection, self._local.inode = connection, inode
         return connection
 
     def near(self, typed):

@@ -204,3 +204,11 @@ def test_odd_queries_answer_with_a_page_never_an_error(directory, client, query)
 def test_broken_encodings_in_the_query_string_are_read_not_refused(directory, client):
     assert client.get("/search/?q=%ff%fe%00lumo").status_code == 200
     assert client.get("/search/suggest/?q=lu%c3%28mo").status_code == 200
+
+
+def test_near_spellings_survive_a_rebuild_that_replaces_the_typo_dictionary(directory):
+    assert first("Fabirkan") == "Fabrikam Outfitters"  # the dictionary is open for reading now
+    make_company(name="Zanzibar Telecom", slug="zanzibar")
+    rebuild()  # removes the dictionary file and writes a new one
+    assert first("Zanzibra") == "Zanzibar Telecom"
+    assert first("Fabirkan") == "Fabrikam Outfitters"
