@@ -23,7 +23,7 @@ from functools import cache, reduce
 
 import pycountry
 from haystack import connections
-from haystack.inputs import Exact, Raw
+from haystack.inputs import Exact
 from haystack.query import SQ, SearchQuerySet
 
 from core.caching import cached
@@ -195,19 +195,23 @@ def _results(sqs, limit=TIER_LIMIT):
     return list(sqs[:limit])
 
 
-def near_lookup(query):
-    """Companies sharing any typed word, or a known near spelling of one (the typo dictionary,
-    search/typo_dictionary.py), or None. The engine's score puts those sharing the most first."""
-    typed = {*query.name_tokens, *query.name.split()} - {"and"}
-    if not typed:
-        return None
+def near_lookups(query):
+    """Lookups for companies whose names hold each typed word or a known near spelling of it
+    (the typo dictionary, search/typo_dictionary.py): first every word, then, only when that
+    finds nothing, any word. Legal forms ("llc", "gmbh") and words under 3 characters are
+    shared by thousands of companies and left to the ranking."""
     dictionary = getattr(connections["default"].get_backend(), "typo_dictionary", None)
-    # Legal forms ("llc", "gmbh") are shared by thousands of companies: they would drown the name.
-    pieces = typed - text.LEGAL_FORMS or typed
-    for token in typed - text.LEGAL_FORMS:
-        pieces.update(dictionary.near(token)[:NEAR_PIECES_PER_WORD] if dictionary else [])
-    words = " OR ".join(sorted(typed - text.LEGAL_FORMS)) or " OR ".join(sorted(typed))
-    return SQ(pieces__in=sorted(pieces)) | SQ(name=Raw(f"({words})")) | SQ(aliases=Raw(f"({words})"))
+    words = [
+        w for w in dict.fromkeys(query.name_tokens) if len(w) >= 3 and w not in text.LEGAL_FORMS | {"and"}
+    ]
+    clauses = [
+        SQ(pieces__in=sorted({word, *(dictionary.near(word)[:NEAR_PIECES_PER_WORD] if dictionary else [])}))
+        for word in words
+    ]
+    if not clauses:
+        return []
+    every = reduce(operator.and_, clauses)
+    return [every, reduce(operator.or_, clauses)] if len(clauses) > 1 else [every]
 
 
 def gather(query, base):
@@ -241,11 +245,15 @@ def ranked_results(query, base):
     found, domain_hits = gather(query, base)
     ranked = ranking.rank(query, list(found.values()), domain_hits)
     exact = bool(ranked) and ranked[0][1].tier == ranking.EXACT
-    near = near_lookup(query) if query.name_tokens and not exact else None
-    if near is not None and len(ranked) < ENOUGH_WITHOUT_TYPOS:
+    if exact or len(ranked) >= ENOUGH_WITHOUT_TYPOS:
+        return ranked
+    for near in near_lookups(query):
+        before = len(ranked)
         for result in _results(base.filter(near)):
             found.setdefault(result.pk, result)
         ranked = ranking.rank(query, list(found.values()), domain_hits)
+        if len(ranked) > before:
+            break
     return ranked
 
 
@@ -373,10 +381,10 @@ def suggest(raw_query, limit=8):
         for result in _results(lookup, limit * 2):
             found.setdefault(result.pk, result)
             domain_hits |= {result.pk} if query.domain and number == 0 else set()
-    near = near_lookup(query) if query.name_tokens and not found else None
-    if near is not None:
+    near = near_lookups(query)[:1] if not found else []
+    if near:
         # Nothing starts with what was typed: offer near spellings instead.
-        found = {r.pk: r for r in _results(base.filter(near), limit * 2)}
+        found = {r.pk: r for r in _results(base.filter(near[0]), limit * 2)}
     ranked = [result for result, _ in ranking.rank(query, list(found.values()), domain_hits)][:limit]
     suggestions = [
         {
