@@ -378,7 +378,7 @@ def suggest(raw_query, limit=8):
     if query.domain:
         lookups.insert(0, base.filter(domains__in=sorted({query.host, query.domain} - {""})))
     for number, lookup in enumerate(lookups):
-        for result in _results(lookup, limit * 2):
+        for result in _results(lookup, limit + 2):
             found.setdefault(result.pk, result)
             domain_hits |= {result.pk} if query.domain and number == 0 else set()
     near = near_lookups(query)[:1] if not found else []
