@@ -11,19 +11,21 @@ def _suffixes():
     return PublicSuffixList()  # the list shipped with the package: no network
 
 
-def registrable_domain(text):
-    """ "example.co.uk" from "https://www.help.example.co.uk/contact", "Example.co.uk" or
-    "mailto:privacy@example.co.uk"; "" when there is none (an IP address, a bare suffix)."""
+def _host(text):
+    """The host named by a URL, a bare domain or an e-mail address, lower case; "" when none parses."""
     text = (text or "").strip().lower()
     if "@" in text and "/" not in text.split("@", 1)[1]:
         text = text.split("@", 1)[1]
-    if "://" not in text:
-        text = "//" + text
     try:
-        host = urlsplit(text).hostname or ""
+        return (urlsplit(text if "://" in text else "//" + text).hostname or "").rstrip(".")
     except ValueError:
         return ""
-    host = host.rstrip(".")
+
+
+def registrable_domain(text):
+    """ "example.co.uk" from "https://www.help.example.co.uk/contact", "Example.co.uk" or
+    "mailto:privacy@example.co.uk"; "" when there is none (an IP address, a bare suffix)."""
+    host = _host(text)
     if not host or host.replace(".", "").isdigit() or ":" in host:
         return ""
     try:
@@ -35,11 +37,4 @@ def registrable_domain(text):
 
 def web_host(text):
     """ "help.example.co.uk" from "https://www.help.example.co.uk/contact": the host without "www."."""
-    text = (text or "").strip().lower()
-    if "@" in text and "/" not in text.split("@", 1)[1]:
-        text = text.split("@", 1)[1]
-    try:
-        host = urlsplit(text if "://" in text else "//" + text).hostname or ""
-    except ValueError:
-        return ""
-    return host.rstrip(".").removeprefix("www.")
+    return _host(text).removeprefix("www.")

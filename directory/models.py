@@ -1,6 +1,5 @@
 import re
 from datetime import datetime
-from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -12,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.domains import web_host
 from core.models import TimeStamped
 
 from .querysets import CategoryQuerySet, CompanyQuerySet, ContactChannelQuerySet
@@ -95,7 +95,7 @@ class Company(TimeStamped):
 
     @property
     def domain(self):
-        return registrable_host(self.website)
+        return web_host(self.website)
 
     @property
     def index_letter(self):
@@ -130,9 +130,7 @@ class Company(TimeStamped):
         channels = [(c.kind, c.value) for c in self.channels.all()]  # prefetched by review pages
         numbers = {value for kind, value in channels if kind == ChannelKind.PHONE}
         addresses = {value.lower() for kind, value in channels if kind == ChannelKind.EMAIL}
-        hosts = {registrable_host(value) for kind, value in channels if value.startswith("http")} | {
-            self.domain
-        }
+        hosts = {web_host(value) for kind, value in channels if value.startswith("http")} | {self.domain}
         hosts.discard("")
 
         def own_host(host):
@@ -147,8 +145,8 @@ class Company(TimeStamped):
             if address.lower() not in addresses and not own_host(address.rsplit("@", 1)[1].lower()):
                 found.append(f"new e-mail address {address}")
         for url in URL_IN_TEXT.findall(text or ""):
-            if not own_host(registrable_host(url)):
-                found.append(f"link to another site {registrable_host(url)}")
+            if not own_host(web_host(url)):
+                found.append(f"link to another site {web_host(url)}")
         return list(dict.fromkeys(found))
 
     def channels_by_department(self):
@@ -158,11 +156,6 @@ class Company(TimeStamped):
             groups.setdefault(channel.department, []).append(channel)
         order = [d.value for d in ContactChannel.Department]
         return [(ContactChannel.Department(dept).label, groups[dept]) for dept in order if dept in groups]
-
-
-def registrable_host(url):
-    host = (urlparse(url).hostname or "").lower()
-    return host.removeprefix("www.")
 
 
 class ChannelKind(models.TextChoices):
@@ -383,7 +376,7 @@ class ContactChannel(TimeStamped):
         a forum, a common route for scam numbers.
         """
         domain = self.company.domain
-        host = registrable_host(self.source_url)
+        host = web_host(self.source_url)
         return bool(domain and host and (host == domain or host.endswith("." + domain)))
 
     def verified_days_ago(self, now=None):

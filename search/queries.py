@@ -121,6 +121,16 @@ class ParsedQuery:
         return "".join(self.name_tokens)
 
     @property
+    def domains(self):
+        """The typed host and its registrable domain, as the index holds them."""
+        return sorted({self.host, self.domain} - {""})
+
+    @property
+    def prefix_words(self):
+        """The name's words the engine can look up as prefixes (not its query syntax words)."""
+        return [word for word in self.name.split() if word.upper() not in RESERVED_WORDS]
+
+    @property
     def name(self):
         """The name's words, for the engine: "Rühen-Brechtorf" is looked up as "ruhen brechtorf"."""
         return " ".join(word for token in self.name_tokens for word in self.token_words.get(token, [token]))
@@ -219,7 +229,7 @@ def gather(query, base):
     found, domain_hits = {}, set()
     lookups = []
     if query.domain:
-        domain_results = _results(base.filter(domains__in=sorted({query.host, query.domain} - {""})))
+        domain_results = _results(base.filter(domains__in=query.domains))
         domain_hits = {r.pk for r in domain_results}
         lookups.append(domain_results)
     if query.name_tokens:
@@ -229,7 +239,7 @@ def gather(query, base):
         # one lookup, as the ranking orders the candidates itself.
         name = query.name
         every_word = SQ(name=name) | SQ(aliases=name) | SQ(about=name)
-        begun = [SQ(name_auto=word) for word in name.split() if word.upper() not in RESERVED_WORDS]
+        begun = [SQ(name_auto=word) for word in query.prefix_words]
         lookups.append(
             _results(base.filter(every_word | reduce(operator.and_, begun) if begun else every_word))
         )
@@ -369,14 +379,14 @@ def suggest(raw_query, limit=8):
         query.name_tokens = whole
         query.task = "" if whole == query.tokens else query.task
     found, domain_hits = {}, set()
-    begun = " ".join(w for w in query.name.split() if w.upper() not in RESERVED_WORDS)
+    begun = " ".join(query.prefix_words)
     lookups = [
         base.filter(keys=Exact(query.squeezed)),
         *([base.autocomplete(name_auto=begun)] if begun else []),
     ]
     lookups = lookups if query.name else []
     if query.domain:
-        lookups.insert(0, base.filter(domains__in=sorted({query.host, query.domain} - {""})))
+        lookups.insert(0, base.filter(domains__in=query.domains))
     for number, lookup in enumerate(lookups):
         for result in _results(lookup, limit + 2):
             found.setdefault(result.pk, result)

@@ -127,15 +127,19 @@ class ReusingWhooshSearchBackend(WhooshSearchBackend):
             field.spelling = False
         return content_field_name, schema
 
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        self.typo_dictionary = (
+            TypoDictionary(self.path.rstrip("/") + "-typos.sqlite3") if self.use_file_storage else None
+        )
+
     def setup(self):
         super().setup()
         self.index = _ReusingIndex(self.index)
-        if self.use_file_storage and getattr(self, "typo_dictionary", None) is None:
-            self.typo_dictionary = TypoDictionary(self.path.rstrip("/") + "-typos.sqlite3")
 
     def clear(self, models=None, commit=True):
         super().clear(models=models, commit=commit)
-        if getattr(self, "typo_dictionary", None) is not None and (
+        if self.typo_dictionary is not None and (
             models is None or any(m._meta.label == "directory.Company" for m in models)
         ):
             self.typo_dictionary.clear()
@@ -154,7 +158,7 @@ class ReusingWhooshSearchBackend(WhooshSearchBackend):
             docs.append({key: self._from_python(value) for key, value in doc.items()})
         if not docs:
             return
-        if pieces and getattr(self, "typo_dictionary", None) is not None:
+        if pieces and self.typo_dictionary is not None:
             self.typo_dictionary.add(pieces)
         writer = self.index.writer()
         try:
