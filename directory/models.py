@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.countries import country_name
 from core.domains import web_host
 from core.models import TimeStamped
 
@@ -107,12 +108,32 @@ class Company(TimeStamped):
         """Active channels, best first; uses the prefetch from `with_best_channel()` when present."""
         return [c for c in self.channels.all() if c.status == ContactChannel.Status.ACTIVE]
 
+    # The visitor's country for one page view (prefer_country): its channels come first.
+    preferred_country = ""
+
+    def prefer_country(self, country):
+        self.preferred_country = country
+
+    def _channel_order(self, channel):
+        """The visitor's country's channels, then those for everywhere, then other countries';
+        by rank within each."""
+        place = 0
+        if self.preferred_country and channel.country != self.preferred_country:
+            place = 2 if channel.country else 1
+        return (place, channel.human_rank, channel.id)
+
     @property
     def human_channels(self):
         """Active channels that reach a human, best (lowest rank) first."""
-        return sorted(
-            (c for c in self.active_channels if c.reaches_human), key=lambda c: (c.human_rank, c.id)
-        )
+        return sorted((c for c in self.active_channels if c.reaches_human), key=self._channel_order)
+
+    def serves_country(self, country):
+        """Whether some channel is for `country`: one made for it, or one for everywhere when the
+        company serves that country (or does not say which it serves)."""
+        channels = self.active_channels
+        if any(c.country == country for c in channels):
+            return True
+        return any(not c.country for c in channels) and (not self.countries or country in self.countries)
 
     @property
     def best_channel(self):
@@ -152,7 +173,7 @@ class Company(TimeStamped):
     def channels_by_department(self):
         """[(department label, [channels])] in the order departments are declared."""
         groups = {}
-        for channel in sorted(self.active_channels, key=lambda c: (c.human_rank, c.id)):
+        for channel in sorted(self.active_channels, key=self._channel_order):
             groups.setdefault(channel.department, []).append(channel)
         order = [d.value for d in ContactChannel.Department]
         return [(ContactChannel.Department(dept).label, groups[dept]) for dept in order if dept in groups]
@@ -363,6 +384,10 @@ class ContactChannel(TimeStamped):
             else:
                 break
         return uri
+
+    @property
+    def country_name(self):
+        return country_name(self.country)
 
     @property
     def ivr_summary(self):

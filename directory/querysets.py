@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from .signals import channels_changed
 
@@ -20,6 +20,14 @@ class CompanyQuerySet(models.QuerySet):
         return self.select_related("category").prefetch_related(
             Prefetch("channels", queryset=ContactChannel.objects.active().order_by("human_rank", "id"))
         )
+
+    def serving(self, country):
+        """Companies that say they serve `country` (a checked two-letter code) or have a channel for it."""
+        from .models import ContactChannel
+
+        for_country = ContactChannel.objects.active().filter(company=OuterRef("pk"), country=country)
+        # The JSON list as text holds '"GB"': one query that SQLite and PostgreSQL both answer.
+        return self.filter(Q(countries__icontains=f'"{country}"') | Exists(for_country))
 
 
 class ContactChannelQuerySet(models.QuerySet):

@@ -84,6 +84,23 @@ def record_report(request, channel, visitor, worked, reason="", minutes_waited=N
         raise AlreadyReported from None
 
 
+def add_details(channel, visitor, reason="", minutes_waited=None, now=None):
+    """Adds the minutes waited and what went wrong to the visitor's answer of today, asked for
+    after the one-tap "Yes" or "No"; the answer itself and its weight stay as they were.
+    Returns whether there was an answer to add them to."""
+    day = (now or timezone.now()).date()
+    visitor_hash = hashlib.sha256(visitor.encode()).hexdigest()
+    report = ChannelReport.objects.filter(channel=channel, day=day, visitor=visitor_hash).first()
+    if report is None:
+        return False
+    if minutes_waited is not None:
+        report.minutes_waited = minutes_waited
+    if reason and not report.worked:
+        report.reason = reason
+    report.save(update_fields=["minutes_waited", "reason"])
+    return True
+
+
 def reporter_weight(user):
     """How many people's answers one answer counts for: editors have an account to lose,
     and trusted editors have a record of checked edits."""
@@ -241,16 +258,19 @@ def duration_label(minutes):
     return f"about {days} day{'s' if days != 1 else ''}"
 
 
-def wait_text(channel, summary):
-    """The one wait shown for a channel: what enough people reported, else what the channel says."""
+def wait_text(channel, summary, brief=False):
+    """The one wait shown for a channel: what enough people reported, else what the channel says.
+    `brief` is the few words for a line of essentials ("12 min wait", "reply in about 1 day")."""
     if summary.enough and summary.typical_wait is not None:
         minutes, source = summary.typical_wait, f" (reported by {summary.reports} people)"
     elif channel.typical_wait_minutes is not None:
         minutes, source = channel.typical_wait_minutes, ""
     else:
         return ""
-    kind = "typical reply time" if channel.kind in REPLY_KINDS else "typical wait"
-    return f"{kind} {duration_label(minutes)}{source}"
+    replies = channel.kind in REPLY_KINDS
+    if brief:
+        return f"reply in {duration_label(minutes)}" if replies else f"{duration_label(minutes)} wait"
+    return f"{'typical reply time' if replies else 'typical wait'} {duration_label(minutes)}{source}"
 
 
 def attach_freshness(company, now=None):
@@ -264,6 +284,7 @@ def attach_freshness(company, now=None):
         channel.flagged = bool(flags)
         channel.failing = next((failing_text(f) for f in flags if f.reason == Flag.Reason.FEEDBACK), "")
         channel.wait_text = wait_text(channel, channel.summary)
+        channel.wait_brief = wait_text(channel, channel.summary, brief=True)
     for guide in company.guides.all():
         guide.flagged = guide.pk in flagged_guides
 

@@ -8,7 +8,10 @@ from .querysets import RESOLUTIONS
 
 
 class ReportForm(forms.Form):
-    worked = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.HiddenInput)
+    # "more" adds the minutes waited and what went wrong to the visitor's answer of today.
+    worked = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No"), ("more", "Add to my answer")], widget=forms.HiddenInput
+    )
     reason = forms.ChoiceField(
         choices=[("", "Choose a reason (optional)"), *ChannelReport.Reason.choices],
         required=False,
@@ -19,12 +22,24 @@ class ReportForm(forms.Form):
         error_messages={"max_value": "That is more than a day; enter the minutes you waited, up to 1440."},
     )  # fmt: skip
 
+    def first_error(self):
+        """The first problem with the answer, as one sentence for the channel's live region."""
+        if "worked" in self.errors:
+            return "Choose Yes or No."
+        return next(iter(self.errors.values()))[0]
+
     @property
     def worked_value(self):
         return self.cleaned_data["worked"] == "yes"
 
     def save(self, request, channel, visitor):
         """Records the report; returns (message level, text) to tell the visitor."""
+        if self.cleaned_data["worked"] == "more":
+            if feedback.add_details(
+                channel, visitor, self.cleaned_data["reason"], self.cleaned_data["minutes_waited"]
+            ):
+                return messages.SUCCESS, "Thank you! We added that to your answer."
+            return messages.INFO, "Answer Yes or No first; then you can add how long you waited."
         try:
             feedback.record_report(
                 request,

@@ -30,13 +30,17 @@ def report_channel(request, pk):
     visitor = feedback.visitor_id(request)
     if request.method == "POST" and form.is_valid():
         level, text = form.save(request, channel, visitor)
+        ask_more = level == messages.SUCCESS and form.cleaned_data["worked"] != "more"
         if "application/json" in request.headers.get("Accept", ""):  # the page answers in place (report.js)
-            response = JsonResponse({"message": text, "ok": level != messages.ERROR})
-        else:
-            messages.add_message(request, level, text)
+            response = JsonResponse({"message": text, "ok": level != messages.ERROR, "ask_more": ask_more})
+        else:  # the company page shows the answer in the channel (gethelp.views.answers_in_place)
+            tags = f"channel-{channel.pk}" + (" ask-more" if ask_more else "")
+            messages.add_message(request, level, text, extra_tags=tags)
             response = redirect(f"{channel.company.get_absolute_url()}#channel-{channel.pk}")
         feedback.remember_visitor(response, visitor)
         return response
+    if form.errors and "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"message": form.first_error(), "ok": False}, status=400)
     return render(
         request,
         "freshness/report_channel.html",

@@ -1,6 +1,7 @@
 """Company pages and the home page for anonymous visitors, kept in Redis until they change.
 
-A page is stored under its slug, prefixed with the stamp it was rendered at: the
+A page is stored under its slug and the visitor's country (whose channels it lists
+first), prefixed with the stamp it was rendered at: the
 directory-wide generation and the slug's version. Saving or deleting the company,
 one of its channels, guides, reports or flags bumps the version of the company's
 slug (and of its previous slug on a rename), row by row, imports included;
@@ -30,16 +31,17 @@ GENERATION_KEY = "gethelp:page-cache:generation"
 HOME_VERSION_KEY = "gethelp:page-cache:home"
 
 
-def _page_key(slug):
-    return f"gethelp:page-cache:page:{slug}"
+def _page_key(slug, country):
+    return f"gethelp:page-cache:page:{slug}:{country}"
 
 
 def _version_key(slug):
     return f"gethelp:page-cache:version:{slug}"
 
 
-def get_page(slug):
-    """(stamp, page as bytes or None): the page if it is current. A None stamp: no cache.
+def get_page(slug, country=""):
+    """(stamp, page as bytes or None): the page, as shown to visitors from `country`, if it is
+    current. A None stamp: no cache.
 
     The same round trip counts a view of `slug` (view_counts.record), found or not.
     """
@@ -47,7 +49,7 @@ def get_page(slug):
     if redis_client is None:
         return None, None
     pipeline = redis_client.pipeline(transaction=False)
-    pipeline.get(GENERATION_KEY).get(_version_key(slug)).get(_page_key(slug))
+    pipeline.get(GENERATION_KEY).get(_version_key(slug)).get(_page_key(slug, country))
     pipeline.hincrby(view_counts.PENDING_KEY, slug, 1)
     found = safe(pipeline.execute)
     if found is None:
@@ -59,10 +61,10 @@ def get_page(slug):
     return stamp, None
 
 
-def set_page(slug, stamp, html):
+def set_page(slug, stamp, html, country=""):
     """Stores a page (bytes) rendered after `stamp` was read, so a change made meanwhile makes it stale."""
     if stamp is not None:
-        safe(client().set, _page_key(slug), stamp + b"\n" + html, settings.PAGE_CACHE_SECONDS)
+        safe(client().set, _page_key(slug, country), stamp + b"\n" + html, settings.PAGE_CACHE_SECONDS)
 
 
 def with_csrf_token(html, token):

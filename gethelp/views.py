@@ -5,6 +5,7 @@ import logging
 from itertools import groupby
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
@@ -14,9 +15,17 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.caching import cached, cached_response, shared_page
+from core.countries import (
+    ANYWHERE,
+    COUNTRY_COOKIE,
+    country_name,
+    country_names,
+    known_country,
+    visitor_country,
+)
 from directory import view_counts
 from directory.models import Category, Company
 from freshness import feedback
@@ -26,6 +35,7 @@ from opendata.attribution import attach_provenance
 from search import queries
 
 from . import page_cache
+from .forms import CountryForm, next_url
 from .structured_data import organization_json_ld
 
 log = logging.getLogger(__name__)
@@ -64,8 +74,8 @@ def company_for_page(slug):
 
 @require_GET
 def company_detail(request, slug):
-    cacheable = shared_page(request)
-    stamp, html = page_cache.get_page(slug) if cacheable else (None, None)  # a stamp: the view is counted
+    cacheable, country = shared_page(request), visitor_country(request)
+    stamp, html = page_cache.get_page(slug, country) if cacheable else (None, None)  # a stamp: counted
     if html is None:
         company = company_for_page(slug)
         if company is None:
@@ -74,11 +84,12 @@ def company_detail(request, slug):
             raise Http404("No such company")
         if stamp is None:
             view_counts.record(slug)
+        company.prefer_country(country)
         response = render_company_page(request, company, cacheable)
         if not cacheable:
             return response
         html = response.content
-        page_cache.set_page(slug, stamp, html)
+        page_cache.set_page(slug, stamp, html, country)
     return HttpResponse(page_cache.with_csrf_token(html, get_token(request)))
 
 
@@ -87,28 +98,64 @@ def render_company_page(request, company, cacheable):
     feedback.attach_freshness(company, now)
     attach_provenance(company.active_channels)
     best = feedback.best_working_channel(company)
-    wait_cells = feedback.wait_by_hour(best, now) if best else {}
-    wait_reports = sum(count for _, count in wait_cells.values())
-    if wait_reports < settings.FEEDBACK_MIN_REPORTS_TO_SHOW:
-        wait_cells = {}  # a "best time" from two reports would mislead
     json_ld = json_for_script(organization_json_ld(company))
     context = {
         "company": company,
         "best": best,
         "usual_best": company.best_channel,
         "departments": company.channels_by_department(),
+        **country_line(company),
         "guides": list(company.guides.all()),
         "now": now,
         "json_ld": json_ld,
-        "wait_chart": feedback.wait_chart_svg(wait_cells),
-        "best_times": feedback.best_times(wait_cells),
-        "wait_reports": wait_reports,
+        **best_time_to_call(best, now),
         **cancel_box(company),
+        "messages": answers_in_place(request, company),
         "own_pending": own_pending_work(request.user, company),
     }
     if cacheable:
         context["csrf_token"] = page_cache.CSRF_PLACEHOLDER  # filled in per visitor
     return render(request, "pages/company_detail.html", context)
+
+
+def country_line(company):
+    """What the page says about the visitor's country, whose channels it lists first."""
+    country = company.preferred_country
+    return {
+        "country": country,
+        "country_name": country_name(country),
+        "serves_country": company.serves_country(country),
+    }
+
+
+def best_time_to_call(best, now):
+    """The heat map of waits by weekday and hour for the best channel, from enough reports only."""
+    wait_cells = feedback.wait_by_hour(best, now) if best else {}
+    wait_reports = sum(count for _, count in wait_cells.values())
+    if wait_reports < settings.FEEDBACK_MIN_REPORTS_TO_SHOW:
+        wait_cells = {}  # a "best time" from two reports would mislead
+    return {
+        "wait_chart": feedback.wait_chart_svg(wait_cells),
+        "best_times": feedback.best_times(wait_cells),
+        "wait_reports": wait_reports,
+    }
+
+
+def answers_in_place(request, company):
+    """Shows each "Did this work?" answer in the channel it was given for, where a visitor without
+    JavaScript comes back to; returns the other messages, for the top of the page."""
+    channels = {f"channel-{channel.pk}": channel for channel in company.active_channels}
+    others = []
+    for message in get_messages(request):
+        tags = message.extra_tags.split()
+        channel = channels.get(tags[0]) if tags else None
+        if channel is None:
+            others.append(message)
+        else:
+            channel.report_answer = message.message
+            channel.report_answer_level = message.level_tag
+            channel.report_ask_more = "ask-more" in tags
+    return others
 
 
 CANCEL_GUIDE_KINDS = ("cancel", "close_account")
@@ -159,12 +206,35 @@ def company_index(request):
 @require_GET
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
-    paginator = Paginator(
-        category.companies.with_best_channel().order_by("name"),
-        settings.COMPANIES_PER_PAGE,
+    country = known_country(request.GET.get("country", ""))
+    companies = category.companies.with_best_channel().order_by("name")
+    if country:
+        companies = companies.serving(country)
+    page = Paginator(companies, settings.COMPANIES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"category": category, "page": page, "country": country, "countries": country_names()}
+    suggested = visitor_country(request)
+    context.update(
+        country_name=country_name(country),
+        suggested_country=suggested,
+        suggested_name=country_name(suggested),
     )
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "pages/category_detail.html", {"category": category, "page": page})
+    return render(request, "pages/category_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def choose_country(request):
+    """The visitor's country, kept in a cookie: company pages list its channels first."""
+    form = CountryForm(request.POST or None, initial={"country": visitor_country(request) or ANYWHERE})
+    back = next_url(request, request.POST.get("next") or request.GET.get("next", ""))
+    if request.method == "POST" and form.is_valid():
+        response = redirect(back)
+        response.set_cookie(
+            COUNTRY_COOKIE, form.cleaned_data["country"], max_age=365 * 24 * 3600, samesite="Lax",
+            secure=not settings.DEBUG, httponly=True,
+        )  # fmt: skip
+        return response
+    status = 400 if form.errors else 200
+    return render(request, "pages/choose_country.html", {"form": form, "next": back}, status=status)
 
 
 @require_GET

@@ -56,6 +56,7 @@ def test_consumer_goes_from_home_to_a_company_and_gets_a_dialling_link(
         assert box["width"] > 300, "the main action spans the phone screen"
 
     assert tab.get_by_role("heading", name="Billing").is_visible()
+    tab.locator(".channel-more summary").first.click()  # the details of the first channel
     assert tab.get_by_text("Official source").first.is_visible()
     assert tab.get_by_text("Not verified yet").is_visible()
     no_horizontal_scroll = tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -115,7 +115,7 @@ def test_a_visitor_suggests_a_correction_and_an_editor_applies_it(live_server, p
     channel = make_channel(company, value="+12025550143", time_zone="America/New_York")
     make_user("tess", trusted=True)
     phone_page.goto(f"{live_server.url}/companies/acme/")
-    phone_page.get_by_text("Hours, history and corrections").first.click()  # the channel's details open
+    phone_page.locator(".channel-more summary").first.click()  # the channel's details open
     phone_page.get_by_role("link", name="Suggest a correction").first.click()
     phone_page.get_by_label("Number, address or link").fill("(202) 555-0199")
     phone_page.get_by_label("Menu steps").fill("press 2, say agent")

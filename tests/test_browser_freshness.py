@@ -35,21 +35,28 @@ def test_consumer_says_no_wrong_number(northwind, live_server, page, phone_page,
     tab = phone_page if viewport == "phone" else page
     tab.goto(f"{live_server.url}/companies/northwind-wireless/")
     card = tab.locator(f"#channel-{channel.pk}")
-    assert "88% of 8 people reached a human" in card.inner_text()
+    assert "88% got through" in card.inner_text()
     tab.get_by_text("Best time to call").click()
     assert tab.locator("svg.wait-chart").is_visible()
-    card.get_by_text("No, it didn't").click()
-    card.get_by_label("What went wrong?").select_option(label="Wrong number or address")
-    card.get_by_label("Minutes waited (optional)").fill("3")
+    card.scroll_into_view_if_needed()
     screenshot(tab, f"freshness-vote-{viewport}", full_page=False)
-    card.get_by_role("button", name="Send “No”").click()
+    card.get_by_role("button", name="No, it didn't work").click()
     # The answer appears where the visitor tapped, announced as a status; the page stays put.
     answer = card.get_by_role("status").filter(has_text="Thank you! Your report helps keep this page right.")
     answer.wait_for()
     expect(answer).to_be_in_viewport()
+    expect(card.get_by_role("button", name="No, it didn't work")).to_have_attribute("aria-pressed", "true")
     assert tab.url.endswith("/companies/northwind-wireless/")
+    # Then, in place, how long it took and what went wrong.
+    card.get_by_label("If it didn't work, what went wrong?").select_option(label="Wrong number or address")
+    card.get_by_label("How many minutes did you wait?").fill("3")
+    screenshot(tab, f"freshness-vote-details-{viewport}", full_page=False)
+    card.get_by_role("button", name="Add to my answer").click()
+    card.get_by_role("status").filter(has_text="We added that to your answer.").wait_for()
+    expect(card.get_by_label("How many minutes did you wait?")).to_be_hidden()
     saved = ChannelReport.objects.latest("id")
     assert (saved.worked, saved.reason, saved.minutes_waited) == (False, "wrong_number", 3)
+    assert ChannelReport.objects.filter(channel=channel).count() == 9
     screenshot(tab, f"freshness-thanks-{viewport}")
 
 
@@ -98,10 +105,23 @@ def test_without_javascript_the_vote_still_works(northwind, live_server, chromiu
     context = chromium.new_context(java_script_enabled=False)
     tab = context.new_page()
     tab.goto(f"{live_server.url}/companies/northwind-wireless/")
-    tab.locator(f"#channel-{channel.pk}").get_by_role("button", name="Yes, I got through").click()
-    tab.get_by_text("Thank you! Your report helps keep this page right.").wait_for()
+    card = tab.locator(f"#channel-{channel.pk}")
+    card.get_by_role("button", name="Yes, I got through").click()
+    # The page comes back at the channel, with the answer and the follow-up question there.
     assert tab.url.endswith(f"/companies/northwind-wireless/#channel-{channel.pk}")
+    expect(card.get_by_role("status")).to_have_text("Thank you! Your report helps keep this page right.")
+    expect(card).to_be_in_viewport()
     assert ChannelReport.objects.filter(channel=channel).count() == 9
+    card.get_by_label("How many minutes did you wait?").fill("7")
+    card.get_by_role("button", name="Add to my answer").click()
+    expect(card.get_by_role("status")).to_have_text("Thank you! We added that to your answer.")
+    expect(card.get_by_label("How many minutes did you wait?")).to_be_hidden()
+    saved = ChannelReport.objects.latest("id")
+    assert (saved.worked, saved.minutes_waited, ChannelReport.objects.filter(channel=channel).count()) == (
+        True,
+        7,
+        9,
+    )
     context.close()
 
 
@@ -121,10 +141,11 @@ def test_a_number_that_dies_is_flagged_and_readers_are_sent_to_the_next_way(
     tab = phone_page
     tab.goto(f"{live_server.url}/companies/northwind-wireless/")
     card = tab.locator(f"#channel-{channel.pk}")
-    card.get_by_text("No, it didn't").click()
-    card.get_by_label("What went wrong?").select_option(label="Wrong number or address")
-    card.get_by_role("button", name="Send “No”").click()
+    card.get_by_role("button", name="No, it didn't work").click()
     card.get_by_role("status").filter(has_text="Thank you!").wait_for()
+    card.get_by_label("If it didn't work, what went wrong?").select_option(label="Wrong number or address")
+    card.get_by_role("button", name="Add to my answer").click()
+    card.get_by_role("status").filter(has_text="We added that").wait_for()
     assert sweeps.flag_failing_channels() == 1  # what the beat task runs every few minutes
     tab.reload()
     best = tab.locator("section.best").first

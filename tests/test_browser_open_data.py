@@ -19,7 +19,7 @@ def test_a_reader_sees_where_an_imported_contact_comes_from(live_server, phone_p
     tab.goto(f"{live_server.url}{company.get_absolute_url()}")
     email = company.channels.get(kind="email")
     card = tab.locator(f"#channel-{email.pk}")
-    card.get_by_text("Hours, history and corrections").click()
+    card.locator(".channel-more summary").click()
     attribution = card.get_by_text("From the Datenanfragen.de database, CC0 1.0, checked 21 Jul 2026")
     expect(attribution).to_be_visible()
     screenshot(tab, "open-data-attribution-phone", full_page=False)

@@ -45,7 +45,7 @@ def test_best_way_to_reach_a_human_comes_first_with_a_dialling_link(client, nort
     assert 'href="tel:+12025550143,,0,,2"' in html[best : best + 300]
     assert "(202) 555-0143" in html
     assert "Press 0 → Press 2" in html
-    assert "typical wait 12 min" in html
+    assert "12 min wait" in html
     assert "last verified 3 days ago" in html
 
 

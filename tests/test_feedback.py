@@ -119,11 +119,17 @@ def test_each_channel_shows_one_honest_wait_in_the_unit_that_fits(client, channe
     make_channel(channel.company, kind="email", value="help@northwind.example", typical_wait_minutes=1440)
     ContactChannel.objects.filter(pk=channel.pk).update(typical_wait_minutes=12)
     html = client.get("/companies/northwind/").content.decode()
-    assert "Typical reply time about 1 day" in html and "1440 min" not in html
+    assert (
+        "Reply in about 1 day" in html and "Typical reply time about 1 day" in html and "1440 min" not in html
+    )
     for _ in range(6):
         make_report(channel, worked=True, minutes_waited=40)
     html = client.get("/companies/northwind/").content.decode()
-    assert "typical wait 40 min (reported by 6 people)" in html and "12 min" not in html
+    assert (
+        "40 min wait" in html
+        and "Typical wait 40 min (reported by 6 people)" in html
+        and "12 min" not in html
+    )
 
 
 def test_best_time_to_call_waits_for_enough_reports_and_says_how_many(client, channel):
@@ -165,3 +171,57 @@ def test_the_page_counts_only_credible_answers(channel):
     for _ in range(10):
         make_report(channel, worked=False, weight=0)
     assert summaries_for(channel.company)[channel.pk].reports == 1
+
+
+def test_the_minutes_and_what_went_wrong_are_added_to_the_answer_of_today(client, channel):
+    report(client, channel, worked="no")
+    response = client.post(
+        f"/channels/{channel.pk}/report/",
+        {"worked": "more", "minutes_waited": "25", "reason": "no_human"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.json() == {
+        "message": "Thank you! We added that to your answer.",
+        "ok": True,
+        "ask_more": False,
+    }
+    saved = ChannelReport.objects.get()
+    assert (saved.worked, saved.minutes_waited, saved.reason) == (False, 25, "no_human")
+
+
+def test_details_never_turn_a_yes_into_a_failure_nor_make_an_answer_of_their_own(client, channel):
+    response = client.post(f"/channels/{channel.pk}/report/", {"worked": "more", "minutes_waited": "9"})
+    assert not ChannelReport.objects.exists()
+    page = client.get(response.url).content.decode()
+    assert "Answer Yes or No first" in page
+    report(client, channel, worked="yes")
+    report(client, channel, worked="more", reason="wrong_number", minutes_waited="3")
+    saved = ChannelReport.objects.get()
+    assert (saved.worked, saved.reason, saved.minutes_waited) == (True, "", 3)
+
+
+def test_the_answer_comes_back_in_the_channel_it_was_given_for(client, channel):
+    response = report(client, channel, worked="yes")
+    assert response.url.endswith(f"#channel-{channel.pk}")
+    html = client.get(response.url).content.decode()
+    entry = html[html.index(f'id="channel-{channel.pk}"') :]
+    assert 'role="status">Thank you! Your report helps keep this page right.</p>' in entry
+    assert f'<div class="report-more" id="report-more-{channel.pk}">' in entry  # asks for the minutes
+    assert 'class="message' not in html  # not also at the top, out of sight
+
+
+@pytest.mark.parametrize(
+    "minutes, expected",
+    [("5000", "That is more than a day"), ("²", "Enter a whole number"), ("1\x002", "Enter a whole number"),
+     ("9" * 400, "That is more than a day"), ("<b>4</b>", "Enter a whole number")],
+)  # fmt: skip
+def test_bad_minutes_answer_in_place_with_a_clear_message(client, channel, minutes, expected):
+    report(client, channel, worked="yes")
+    response = client.post(
+        f"/channels/{channel.pk}/report/",
+        {"worked": "more", "minutes_waited": minutes},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["ok"] is False and expected in response.json()["message"]
+    assert ChannelReport.objects.get().minutes_waited is None

@@ -1,10 +1,30 @@
-// "Did this work?" answers where the visitor tapped. Without this script the form still posts
-// and the page comes back with the thank-you message at the top.
+// "Did this work?" answers where the visitor tapped: the answer is announced through the
+// channel's live region, the chosen button stays pressed, and the minutes waited (and what
+// went wrong) are asked right there. Without this script the form still posts and the page
+// comes back at the channel with the same answer and question.
 (function () {
   "use strict";
   function csrfToken(form) {
     var field = form.querySelector("input[name=csrfmiddlewaretoken]");
     return field ? field.value : "";
+  }
+  function show(form, button, answer) {
+    var status = document.getElementById(form.dataset.answer);
+    var more = document.getElementById(form.dataset.more);
+    status.textContent = answer.message;
+    status.classList.toggle("report-answer-error", !answer.ok);
+    if (button.value === "more") {
+      if (answer.ok) more.hidden = true;
+      return;
+    }
+    form.querySelectorAll("button[name=worked]").forEach(function (other) {
+      other.setAttribute("aria-pressed", other === button ? "true" : "false");
+      other.disabled = true;
+    });
+    if (answer.ask_more) {
+      more.querySelector(".report-reason").hidden = button.value === "yes";
+      more.hidden = false;
+    }
   }
   document.querySelectorAll("form.report-form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
@@ -18,14 +38,12 @@
         method: "POST", body: data, credentials: "same-origin",
         headers: {"Accept": "application/json", "X-CSRFToken": csrfToken(form)}
       }).then(function (response) {
-        if (!response.ok) throw new Error(response.status);
+        var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        if (!json) throw new Error(response.status);
         return response.json();
       }).then(function (answer) {
-        var note = document.createElement("p");
-        note.className = "report-answer" + (answer.ok ? "" : " report-answer-error");
-        note.setAttribute("role", "status");
-        note.textContent = answer.message;
-        form.replaceWith(note);
+        form.removeAttribute("aria-busy");
+        show(form, button, answer);
       }).catch(function () {
         form.removeAttribute("aria-busy");
         form.dataset.plain = "1";
