@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("companies/", views.company_index, name="company_index"),
     path("companies/<slug:slug>/", views.company_detail, name="company"),
+    path("companies/<slug:slug>/badge.svg", views.company_badge, name="company_badge"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("about/data/", about_data, name="about_data"),
     path("country/", views.choose_country, name="choose_country"),

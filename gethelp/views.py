@@ -35,6 +35,7 @@ from opendata.attribution import attach_provenance
 from search import queries
 
 from . import page_cache
+from .badge import BADGE_CACHE_SECONDS, badge_svg
 from .forms import CountryForm, next_url
 from .structured_data import organization_json_ld
 
@@ -219,6 +220,21 @@ def category_detail(request, slug):
         suggested_name=country_name(suggested),
     )
     return render(request, "pages/category_detail.html", context)
+
+
+@require_GET
+def company_badge(request, slug):
+    """The company's best way to reach a human as an SVG badge, for others to embed."""
+    company = company_for_page(slug)
+    if company is None:
+        raise Http404("No such company")
+    feedback.attach_freshness(company)
+    response = HttpResponse(badge_svg(company, feedback.best_working_channel(company)), "image/svg+xml")
+    # Embedded anywhere as an image; opened on its own it must never run anything.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = f"public, max-age={BADGE_CACHE_SECONDS}"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -103,3 +103,14 @@ def test_a_visitor_chooses_their_country_and_its_channels_come_first(
     expect(general.first).to_have_text("020 7946 0171")
     screenshot(page, "country-united-kingdom-first-phone")
     context.close()
+
+
+def test_the_badge_embeds_in_another_site(live_server, page, busy_company, screenshot):
+    page.set_content(
+        f'<p>Reach Tailspin: <img alt="Tailspin contact" src="{live_server.url}/companies/tailspin/badge.svg"></p>'
+    )
+    badge = page.get_by_role("img", name="Tailspin contact")
+    badge.wait_for()
+    page.wait_for_function("document.images[0].complete")
+    assert page.evaluate("document.images[0].naturalWidth") > 200
+    screenshot(page, "company-badge-embedded-desktop", full_page=False)
