@@ -63,6 +63,7 @@ bench: install-dev
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk || sudo apt-get install -y -qq wrk
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.populate --companies 100000
 	DATABASE_URL=$(BENCH_DATABASE_URL) SEARCH_URL=$(BENCH_SEARCH_URL) $(PY) -m bench.bench_jobs --rebuild-index
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.bench_dump
 	DATABASE_URL=$(BENCH_DATABASE_URL) SEARCH_URL=$(BENCH_SEARCH_URL) $(PY) -m bench.load --seconds 15 --workers 3
 	DATABASE_URL=$(BENCH_DATABASE_URL) SEARCH_URL=$(BENCH_SEARCH_URL) $(PY) -m bench.load --seconds 15 --workers 5
 

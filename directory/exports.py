@@ -13,15 +13,19 @@ imported again round-trips without a rejection.
 """
 
 _extras = {}
+_not_in_csv = set()
 
 
-def register_export_extra(name, values_for):
-    """Adds `name` to every export; `values_for(companies)` returns ({company pk: value}, {channel pk: value})."""
+def register_export_extra(name, values_for, in_csv=True):
+    """Adds `name` to every export; `values_for(companies)` returns ({company pk: value}, {channel pk: value}).
+    A long value (a guide's text) stays out of the CSV, where it would repeat on every channel's row."""
     _extras[name] = values_for
+    if not in_csv:
+        _not_in_csv.add(name)
 
 
-def export_extra_names():
-    return sorted(_extras)
+def export_extra_names(csv=False):
+    return sorted(name for name in _extras if not (csv and name in _not_in_csv))
 
 
 def export_extras(companies):

@@ -806,32 +806,40 @@ def write_jsonl(out, records):
 def write_csv(out, records):
     """One channel a row; an extra goes, JSON-encoded, in `company_<name>` for the company and
     `<name>` for the channel."""
-    names = export_extra_names()
-    columns = CSV_COLUMNS + [column for name in names for column in ("company_" + name, name)]
-    writer = csv.DictWriter(out, fieldnames=columns)
+    names = export_extra_names(csv=True)
+    writer = csv.DictWriter(out, fieldnames=csv_columns(names))
     writer.writeheader()
     for record in records:
-        base = {
-            "company_slug": record["slug"],
-            "company_name": record["name"],
-            "aliases": "|".join(record["aliases"]),
-            "category": record["category"]["name"],
-            "website": record["website"],
-            "countries": "|".join(record["countries"]),
-            "description": record["description"],
-            "no_phone_support": str(record["no_phone_support"]).lower(),
-        }
-        for name in names:
-            if name in record:
-                base["company_" + name] = json.dumps(record[name], ensure_ascii=False)
-        if not record["channels"]:
-            writer.writerow(base)
-        for channel in record["channels"]:
-            row = dict(base)
-            for key, value in channel.items():
-                if key in JSON_CHANNEL_COLUMNS or key in names:
-                    value = json.dumps(value, ensure_ascii=False) if value else ""
-                elif isinstance(value, bool):
-                    value = str(value).lower()
-                row[key] = "" if value is None else value
-            writer.writerow(row)
+        writer.writerows(csv_rows(record, names))
+
+
+def csv_columns(names):
+    return CSV_COLUMNS + [column for name in names for column in ("company_" + name, name)]
+
+
+def csv_rows(record, names):
+    """A company's record as CSV rows, one a channel (one row when it has none)."""
+    base = {
+        "company_slug": record["slug"],
+        "company_name": record["name"],
+        "aliases": "|".join(record["aliases"]),
+        "category": record["category"]["name"],
+        "website": record["website"],
+        "countries": "|".join(record["countries"]),
+        "description": record["description"],
+        "no_phone_support": str(record["no_phone_support"]).lower(),
+    }
+    for name in names:
+        if name in record:
+            base["company_" + name] = json.dumps(record[name], ensure_ascii=False)
+    if not record["channels"]:
+        yield base
+    for channel in record["channels"]:
+        row = dict(base)
+        for key, value in channel.items():
+            if key in JSON_CHANNEL_COLUMNS or key in names:
+                value = json.dumps(value, ensure_ascii=False) if value else ""
+            elif isinstance(value, bool):
+                value = str(value).lower()
+            row[key] = "" if value is None else value
+        yield row

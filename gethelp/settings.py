@@ -162,6 +162,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Open datasets re-imported on a schedule: "datenanfragen=/srv/data/datenanfragen,jdm=/srv/data/jdm".
 OPEN_DATA_SOURCES = dict(item.split("=", 1) for item in envlist("OPEN_DATA_SOURCES", "") if "=" in item)
 OPEN_DATA_EVERY_SECONDS = envint("OPEN_DATA_EVERY_SECONDS", 24 * 3600)
+# The nightly open-data dump (gethelp.dumps), listed on /data/.
+DUMP_DIR = Path(os.environ.get("DUMP_DIR", VAR_DIR / "dumps"))
 
 CELERY_BEAT_SCHEDULE = {
     "every-day-flag-stale-channels": {
@@ -179,6 +181,10 @@ CELERY_BEAT_SCHEDULE = {
     "every-minute-drain-index-changes": {
         "task": "search.tasks.drain_index_changes",
         "schedule": envint("DRAIN_INDEX_EVERY_SECONDS", 60),
+    },
+    "every-day-write-dump": {
+        "task": "gethelp.tasks.write_dump",
+        "schedule": envint("DUMP_EVERY_SECONDS", 24 * 3600),
     },
     "every-minute-add-counted-page-views": {
         "task": "directory.tasks.add_counted_page_views",

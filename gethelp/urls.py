@@ -19,6 +19,8 @@ urlpatterns = [
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("about/data/", about_data, name="about_data"),
     path("country/", views.choose_country, name="choose_country"),
+    path("data/", views.open_data, name="open_data"),
+    path("data/<str:name>", views.dump_download, name="dump_download"),
     path("", include("directory.urls")),
     path("", include("freshness.urls")),
     path("", include("guides.urls")),

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -34,7 +34,7 @@ from guides.rendering import render_markdown
 from opendata.attribution import attach_provenance
 from search import queries
 
-from . import page_cache
+from . import dumps, page_cache
 from .badge import BADGE_CACHE_SECONDS, badge_svg
 from .forms import CountryForm, next_url
 from .structured_data import organization_json_ld
@@ -220,6 +220,21 @@ def category_detail(request, slug):
         suggested_name=country_name(suggested),
     )
     return render(request, "pages/category_detail.html", context)
+
+
+@require_GET
+def open_data(request):
+    """The nightly dumps with their sizes, counts and checksums, the licence and how to cite."""
+    context = {"dumps": dumps.read_manifest(), "licence": dumps.LICENCE, "licence_url": dumps.LICENCE_URL}
+    return render(request, "pages/open_data.html", context)
+
+
+@require_GET
+def dump_download(request, name):
+    path = dumps.dump_file(name)
+    if path is None or not path.is_file():
+        raise Http404("No such dump")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
 
 
 @require_GET
