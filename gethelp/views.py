@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET
 
 from core.caching import cached, cached_response, shared_page
 from directory import view_counts
-from directory.models import Category, Company
+from directory.models import CANCEL_DEPARTMENTS, Category, Company
 from freshness import feedback
-from guides.models import Guide, GuideRevision
+from guides.models import CANCEL_GUIDE_KINDS, Guide, GuideRevision
 from guides.rendering import render_markdown
 from opendata.attribution import attach_provenance
 from search import queries
@@ -109,10 +109,6 @@ def render_company_page(request, company, cacheable):
     if cacheable:
         context["csrf_token"] = page_cache.CSRF_PLACEHOLDER  # filled in per visitor
     return render(request, "pages/company_detail.html", context)
-
-
-CANCEL_GUIDE_KINDS = ("cancel", "close_account")
-CANCEL_DEPARTMENTS = ("cancellations", "accounts")
 
 
 def cancel_box(company):
