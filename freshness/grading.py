@@ -265,7 +265,7 @@ def _companies():
         .prefetch_related(Prefetch("channels", queryset=ContactChannel.objects.only("pk", "kind", "status")))
     )
     return (
-        Company.objects.only("pk", "slug", "grade", "grade_inputs")
+        Company.objects.only("pk", "grade", "grade_inputs")
         .prefetch_related(
             Prefetch("channels", queryset=channels),
             Prefetch("guides", queryset=cancel_guides, to_attr="cancel_guides"),

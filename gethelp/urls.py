@@ -17,6 +17,7 @@ urlpatterns = [
     path("companies/<slug:slug>/", views.company_detail, name="company"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("about/data/", about_data, name="about_data"),
+    path("about/grades/", views.how_we_grade, name="how_we_grade"),
     path("", include("directory.urls")),
     path("", include("freshness.urls")),
     path("", include("guides.urls")),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from core.caching import cached, cached_response, shared_page
 from directory import view_counts
 from directory.models import CANCEL_DEPARTMENTS, Category, Company
-from freshness import feedback
+from freshness import feedback, grading
 from guides.models import CANCEL_GUIDE_KINDS, Guide, GuideRevision
 from guides.rendering import render_markdown
 from opendata.attribution import attach_provenance
@@ -104,6 +104,7 @@ def render_company_page(request, company, cacheable):
         "best_times": feedback.best_times(wait_cells),
         "wait_reports": wait_reports,
         **cancel_box(company),
+        "grade": grading.for_company(company),
         "own_pending": own_pending_work(request.user, company),
     }
     if cacheable:
@@ -123,6 +124,18 @@ def cancel_box(company):
     )
     first_steps = "\n".join(guide.body.strip().split("\n\n")[0].splitlines()[:3]) if guide else ""
     return {"cancel_guide": guide, "cancel_channel": channel, "cancel_steps": render_markdown(first_steps)}
+
+
+@require_GET
+def how_we_grade(request):
+    context = {
+        "rules": grading.rules(),
+        "letters": grading.letter_rows(),
+        "examples": grading.worked_examples(),
+        "window": settings.FEEDBACK_WINDOW_DAYS,
+        "min_reports": settings.FEEDBACK_MIN_REPORTS_TO_SHOW,
+    }
+    return render(request, "pages/how_we_grade.html", context)
 
 
 def own_pending_work(user, company):

@@ -4,11 +4,13 @@ where it shows."""
 import io
 import itertools
 import json
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -424,3 +426,141 @@ def test_an_import_grades_its_companies_once_at_the_end(
         call_command("import_directory", str(path), no_progress=True, stdout=io.StringIO())
     assert calls == [set(Company.objects.values_list("pk", flat=True))] and len(calls[0]) == 3
     assert set(Company.objects.values_list("grade", flat=True)) == {"B"}
+
+
+# Where it shows ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_company_page_shows_the_grade_its_inputs_and_how_we_grade(client, northwind):
+    company, _ = northwind
+    make_published_guide(company, difficulty="medium")
+    grading.grade_companies()
+    html = client.get("/companies/northwind-wireless/").content.decode()
+    assert '<span class="grade grade-c"><span class="grade-word">Grade</span> C</span>' in html
+    assert (
+        "64/100 · Reach a human: 2 menu steps, no reports yet, typical wait 12 min; "
+        "cancel: medium guide, needs a call." in html
+    )
+    assert '<a href="/about/grades/">How we grade</a>' in html
+
+
+@pytest.mark.django_db
+def test_a_company_with_too_little_data_says_not_graded_yet_and_why(client):
+    make_channel(make_company(slug="acme"), human_rank=1)
+    grading.grade_companies()
+    html = client.get("/companies/acme/").content.decode()
+    assert '<span class="grade grade-none">Not graded yet</span>' in html
+    assert "Fewer than 5 people have told us whether they got through" in html
+
+
+def grades_on(html):
+    return re.findall(r'<span class="grade grade-([a-f]|none)">', html)
+
+
+@pytest.mark.django_db
+def test_the_category_page_shows_each_grade_in_the_same_queries_for_three_or_nine_companies(client):
+    category = make_category(slug="telecoms")
+
+    def category_queries(count):
+        many_companies(count, category)
+        grading.grade_companies()
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get("/categories/telecoms/").content.decode()
+        assert len(grades_on(html)) == Company.objects.count()
+        return len(captured), html
+
+    three, _ = category_queries(3)
+    nine, html = category_queries(6)
+    assert three == nine
+    letters = dict(Company.objects.values_list("name", "grade"))
+    assert sorted(grades_on(html)) == sorted(grade.lower() or "none" for grade in letters.values())
+
+
+@pytest.mark.django_db
+def test_home_and_search_results_show_the_grade_and_not_graded_yet(client):
+    graded = make_company(name="Tarragon Power", slug="tarragon", view_count=5)
+    make_channel(graded, human_rank=1, department="cancellations")
+    make_company(name="Tarragon Water", slug="tarragon-water", view_count=3)
+    grading.grade_companies()
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    for html in (
+        client.get("/").content.decode(),
+        client.get("/search/", {"q": "tarragon"}).content.decode(),
+    ):
+        assert grades_on(html) == ["b", "none"]
+        assert "Not graded yet" in html
+
+
+@pytest.mark.django_db
+def test_search_results_show_grades_in_the_same_queries_for_two_or_eight_companies(client):
+    def results_queries(word, count):
+        for n in range(count):
+            company = make_company(name=f"{word} Holdings {n:02d}", slug=f"{word.lower()}-{n}")
+            make_channel(company, value=f"+1202555{100 + n:04d}", department="cancellations")
+        grading.grade_companies()
+        call_command("rebuild_index", interactive=False, verbosity=0)
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get("/search/", {"q": word}).content.decode()
+        assert len(grades_on(html)) == count
+        return len(captured)
+
+    assert results_queries("Tarragon", 2) == results_queries("Verbena", 8)
+
+
+@pytest.mark.django_db
+def test_how_we_grade_prints_the_formula_from_the_rule_with_worked_examples(client):
+    html = client.get("/about/grades/").content.decode()
+    assert "<h1>How we grade companies</h1>" in html
+    for half, total, rows in grading.rules():
+        assert f"{half} ({total} points)" in html
+        for name, conditions in rows:
+            assert name in html
+            for when, off in conditions:
+                assert f"<td>{when}</td><td>{f'−{off}' if off else 0}</td>" in html
+    for least, letter in grading.LETTERS:
+        assert f"Grade</span> {letter}</span></td><td>{least}–" in html
+    for title, example in grading.worked_examples():
+        assert title in html
+        if example.letter:
+            assert f"= <strong>{example.score}</strong>" in html
+    assert "Not graded yet" in html
+    assert {example.letter for _, example in grading.worked_examples()} == {"A", "C", "F", None}
+
+
+@pytest.mark.django_db
+def test_every_page_links_to_how_we_grade_in_its_footer(client):
+    html = client.get("/").content.decode()
+    assert '<a href="/about/grades/">How we grade companies</a>' in html
+
+
+@pytest.mark.django_db
+def test_a_new_grade_drops_the_cached_company_page(redis_settings):
+    from directory.models import ContactChannel
+
+    company = make_company(slug="acme")
+    channel = make_channel(company, human_rank=1)
+    grading.grade_companies()
+    assert "Not graded yet" in Client().get("/companies/acme/").content.decode()
+    assert "Not graded yet" in Client().get("/companies/acme/").content.decode()  # from the cache
+    # A set-wise change sends no post_save: only the grade's own announcement drops the page.
+    ContactChannel.objects.filter(pk=channel.pk).update(department="cancellations")
+    assert grading.grade_companies() == 1
+    assert "Grade</span> B</span>" in Client().get("/companies/acme/").content.decode()
+
+
+@pytest.mark.django_db
+def test_many_new_grades_drop_every_cached_page_at_once(redis_settings, monkeypatch):
+    from directory.models import ContactChannel
+    from gethelp import receivers
+
+    company = make_company(slug="acme")
+    channel = make_channel(company, human_rank=1)
+    grading.grade_companies()
+    assert "Not graded yet" in Client().get("/companies/acme/").content.decode()
+    monkeypatch.setattr(receivers, "GRADES_DROPPED_ONE_BY_ONE", 0)
+    ContactChannel.objects.filter(pk=channel.pk).update(department="cancellations")
+    with CaptureQueriesContext(connection) as captured:
+        grading.grade_companies()
+    assert not [q for q in captured if q["sql"].startswith('SELECT "directory_company"."slug"')]
+    assert "Grade</span> B</span>" in Client().get("/companies/acme/").content.decode()
