@@ -33,10 +33,11 @@ class CompanyAdmin(admin.ModelAdmin):
         "category",
         "website",
         "no_phone_support",
+        "grade",
         "view_count",
         "modified",
     ]
-    list_filter = ["category", "no_phone_support"]
+    list_filter = ["category", "no_phone_support", "grade"]
     search_fields = ["name", "slug", "aliases", "website"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["category"]

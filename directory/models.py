@@ -47,7 +47,17 @@ class Category(TimeStamped):
         return reverse("category", args=[self.slug])
 
 
+class Grade(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+    D = "D", "D"
+    F = "F", "F"
+
+
 class Company(TimeStamped):
+    Grade = Grade
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     aliases = models.JSONField(
@@ -63,6 +73,10 @@ class Company(TimeStamped):
         default=False, help_text="The company says it offers no phone support at all."
     )
     view_count = models.PositiveIntegerField(default=0, editable=False)
+    # Computed by freshness.grading from the company's channels, reports and guides; blank: not
+    # graded yet. Stored so lists show it without a query per company.
+    grade = models.CharField(max_length=1, choices=Grade.choices, blank=True, editable=False)
+    grade_inputs = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = CompanyQuerySet.as_manager()
 
@@ -72,6 +86,9 @@ class Company(TimeStamped):
         indexes = [
             # The home page lists the most viewed companies.
             models.Index(fields=["-view_count"], name="company_most_viewed"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(grade__in=["", *Grade.values]), name="company_grade_valid"),
         ]
 
     def __str__(self):
@@ -200,6 +217,10 @@ class Department(models.TextChoices):
     ACCOUNTS = "accounts", "Accounts"
     FRAUD = "fraud", "Fraud and security"
     PRIVACY = "privacy", "Privacy and data protection"
+
+
+# The departments that take cancellations, the one named first preferred (the Cancel box, the grade).
+CANCEL_DEPARTMENTS = (Department.CANCELLATIONS, Department.ACCOUNTS)
 
 
 class ChannelStatus(models.TextChoices):

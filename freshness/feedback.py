@@ -134,9 +134,18 @@ class ChannelSummary:
 
 def summaries_for(company, now=None):
     """{channel id: ChannelSummary} for the company's channels, in one query."""
+    return _summaries(ChannelReport.objects.filter(channel__company=company), now)
+
+
+def summaries_for_channels(channel_ids, now=None):
+    """{channel id: ChannelSummary} for these channels (of any companies), in one query."""
+    return _summaries(ChannelReport.objects.filter(channel_id__in=channel_ids), now)
+
+
+def _summaries(reports, now):
     since = (now or timezone.now()) - timedelta(days=settings.FEEDBACK_WINDOW_DAYS)
     rows = (
-        ChannelReport.objects.filter(channel__company=company, created__gte=since, weight__gt=0)
+        reports.filter(created__gte=since, weight__gt=0)
         .values("channel_id")
         .annotate(total=Count("id"), reached=Count("id", filter=Q(worked=True)), wait=Avg("minutes_waited"))
     )
@@ -258,18 +267,24 @@ def duration_label(minutes):
     return f"about {days} day{'s' if days != 1 else ''}"
 
 
+def typical_wait(channel, summary):
+    """(minutes, whether people reported it) for a channel: what enough people reported, else
+    what the channel says; (None, False) when neither is known."""
+    if summary.enough and summary.typical_wait is not None:
+        return summary.typical_wait, True
+    return channel.typical_wait_minutes, False
+
+
 def wait_text(channel, summary, brief=False):
     """The one wait shown for a channel: what enough people reported, else what the channel says.
     `brief` is the few words for a line of essentials ("12 min wait", "reply in about 1 day")."""
-    if summary.enough and summary.typical_wait is not None:
-        minutes, source = summary.typical_wait, f" (reported by {summary.reports} people)"
-    elif channel.typical_wait_minutes is not None:
-        minutes, source = channel.typical_wait_minutes, ""
-    else:
+    minutes, reported = typical_wait(channel, summary)
+    if minutes is None:
         return ""
     replies = channel.kind in REPLY_KINDS
     if brief:
         return f"reply in {duration_label(minutes)}" if replies else f"{duration_label(minutes)} wait"
+    source = f" (reported by {summary.reports} people)" if reported else ""
     return f"{'typical reply time' if replies else 'typical wait'} {duration_label(minutes)}{source}"
 
 

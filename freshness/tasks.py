@@ -4,7 +4,7 @@ from celery import shared_task
 
 from core.locks import SweepRunning, sweep_lock
 
-from . import sweeps
+from . import grading, sweeps
 
 log = logging.getLogger(__name__)
 
@@ -52,4 +52,19 @@ def check_links():
             return sweeps.check_links()
     except SweepRunning:
         log.info("check_links: another run holds the lock; skipped")
+        return None
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def grade_companies():
+    """Grades every company again, a batch at a time (reports age out of the window).
+
+    Scheduled daily by CELERY_BEAT_SCHEDULE["every-day-grade-companies"]; a report, channel
+    or guide grades its own company at once (receivers.py).
+    """
+    try:
+        with sweep_lock("grades"):
+            return grading.grade_companies()
+    except SweepRunning:
+        log.info("grade_companies: another run holds the lock; skipped")
         return None

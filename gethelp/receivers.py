@@ -14,7 +14,7 @@ from core.redis_client import client
 from directory.models import Category, Company, ContactChannel
 from directory.signals import channels_changed, page_views_added
 from freshness.models import ChannelReport, Flag
-from freshness.signals import flags_added, flags_resolved
+from freshness.signals import flags_added, flags_resolved, grades_changed
 from guides.models import Guide
 from guides.signals import guides_changed
 
@@ -67,6 +67,22 @@ def drop_every_page(sender, **kwargs):
     transaction.on_commit(page_cache.invalidate_all)
 
 
+# More graded companies than this move every page's generation instead of a version per slug.
+GRADES_DROPPED_ONE_BY_ONE = 50
+
+
+def drop_graded_pages(sender, company_ids, **kwargs):
+    """A new grade shows on the company's page, and the home page lists grades too."""
+    if client() is None:
+        return
+    if len(company_ids) > GRADES_DROPPED_ONE_BY_ONE:
+        drop_every_page(sender)
+        return
+    slugs = set(Company.objects.filter(pk__in=company_ids).values_list("slug", flat=True))
+    page_cache.invalidate_company(slugs)
+    transaction.on_commit(lambda: page_cache.invalidate_company(slugs))
+
+
 def drop_home_page(sender, **kwargs):
     """New view counts may reorder the most viewed companies on the home page."""
     page_cache.invalidate_home()
@@ -80,6 +96,7 @@ def connect():
     post_save.connect(drop_every_page, sender=Category, dispatch_uid="page-cache-category")
     flags_added.connect(drop_every_page, dispatch_uid="page-cache-flags-added")
     flags_resolved.connect(drop_every_page, dispatch_uid="page-cache-flags-resolved")
+    grades_changed.connect(drop_graded_pages, dispatch_uid="page-cache-grades-changed")
     channels_changed.connect(drop_every_page, dispatch_uid="page-cache-channels-changed")
     guides_changed.connect(drop_every_page, dispatch_uid="page-cache-guides-changed")
     page_views_added.connect(drop_home_page, dispatch_uid="page-cache-page-views")

@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "freshness.tasks.flag_failing_channels",
         "schedule": envint("FLAG_FAILING_EVERY_SECONDS", 300),
     },
+    "every-day-grade-companies": {
+        "task": "freshness.tasks.grade_companies",
+        "schedule": envint("GRADE_EVERY_SECONDS", 24 * 3600),
+    },
     "every-hour-check-links": {
         "task": "freshness.tasks.check_links",
         "schedule": envint("CHECK_LINKS_EVERY_SECONDS", 3600),

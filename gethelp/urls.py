@@ -21,6 +21,7 @@ urlpatterns = [
     path("country/", views.choose_country, name="choose_country"),
     path("data/", views.open_data, name="open_data"),
     path("data/<str:name>", views.dump_download, name="dump_download"),
+    path("about/grades/", views.how_we_grade, name="how_we_grade"),
     path("", include("directory.urls")),
     path("", include("freshness.urls")),
     path("", include("guides.urls")),

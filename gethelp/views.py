@@ -27,9 +27,9 @@ from core.countries import (
     visitor_country,
 )
 from directory import view_counts
-from directory.models import Category, Company
-from freshness import feedback
-from guides.models import Guide, GuideRevision
+from directory.models import CANCEL_DEPARTMENTS, Category, Company
+from freshness import feedback, grading
+from guides.models import CANCEL_GUIDE_KINDS, Guide, GuideRevision
 from guides.rendering import render_markdown
 from opendata.attribution import attach_provenance
 from search import queries
@@ -112,6 +112,7 @@ def render_company_page(request, company, cacheable):
         **best_time_to_call(best, now),
         **cancel_box(company),
         "messages": answers_in_place(request, company),
+        "grade": grading.for_company(company),
         "own_pending": own_pending_work(request.user, company),
     }
     if cacheable:
@@ -159,10 +160,6 @@ def answers_in_place(request, company):
     return others
 
 
-CANCEL_GUIDE_KINDS = ("cancel", "close_account")
-CANCEL_DEPARTMENTS = ("cancellations", "accounts")
-
-
 def cancel_box(company):
     """What the Cancel box shows: the cancel guide and its first steps, else the cancellations line."""
     guides = [g for g in company.guides.all() if g.kind in CANCEL_GUIDE_KINDS]
@@ -175,6 +172,18 @@ def cancel_box(company):
     )
     first_steps = "\n".join(guide.body.strip().split("\n\n")[0].splitlines()[:3]) if guide else ""
     return {"cancel_guide": guide, "cancel_channel": channel, "cancel_steps": render_markdown(first_steps)}
+
+
+@require_GET
+def how_we_grade(request):
+    context = {
+        "rules": grading.rules(),
+        "letters": grading.letter_rows(),
+        "examples": grading.worked_examples(),
+        "window": settings.FEEDBACK_WINDOW_DAYS,
+        "min_reports": settings.FEEDBACK_MIN_REPORTS_TO_SHOW,
+    }
+    return render(request, "pages/how_we_grade.html", context)
 
 
 def own_pending_work(user, company):

@@ -22,6 +22,10 @@ class GuideKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The guides that say how to stop paying, the one named first preferred (the Cancel box, the grade).
+CANCEL_GUIDE_KINDS = (GuideKind.CANCEL, GuideKind.CLOSE_ACCOUNT)
+
+
 class Difficulty(models.TextChoices):
     EASY = "easy", "Easy"
     MEDIUM = "medium", "Medium"

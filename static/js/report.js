@@ -15,6 +15,7 @@
     status.classList.toggle("report-answer-error", !answer.ok);
     if (button.value === "more") {
       if (answer.ok) more.hidden = true;
+      status.scrollIntoView({block: "nearest"});
       return;
     }
     form.querySelectorAll("button[name=worked]").forEach(function (other) {
@@ -25,6 +26,8 @@
       more.querySelector(".report-reason").hidden = button.value === "yes";
       more.hidden = false;
     }
+    // The answer and the follow-up question open below the buttons: keep them in sight.
+    (answer.ask_more ? more : status).scrollIntoView({block: "nearest"});
   }
   document.querySelectorAll("form.report-form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
