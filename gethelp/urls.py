@@ -6,6 +6,7 @@ from django.urls import include, path
 from opendata.views import about_data
 
 from . import views
+from .feeds import CompanyChangesFeed, SiteChangesFeed
 from .sitemaps import CategorySitemap, CompanySitemap, GuideSitemap
 
 sitemaps = {"companies": CompanySitemap, "categories": CategorySitemap, "guides": GuideSitemap}
@@ -16,6 +17,8 @@ urlpatterns = [
     path("companies/", views.company_index, name="company_index"),
     path("companies/<slug:slug>/", views.company_detail, name="company"),
     path("companies/<slug:slug>/badge.svg", views.company_badge, name="company_badge"),
+    path("companies/<slug:slug>/changes.atom", CompanyChangesFeed(), name="company_changes_feed"),
+    path("changes.atom", SiteChangesFeed(), name="changes_feed"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("about/data/", about_data, name="about_data"),
     path("country/", views.choose_country, name="choose_country"),
