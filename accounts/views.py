@@ -75,5 +75,6 @@ def profile(request, username):
             "corrections": corrections,
             "counts": counts,
             "role": role,
+            "watches": person.watches.select_related("company") if request.user == person else (),
         },
     )

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "freshness",
     "search",
     "opendata",
+    "watching",
     "gethelp",
 ]
 
@@ -185,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
     "every-minute-drain-index-changes": {
         "task": "search.tasks.drain_index_changes",
         "schedule": envint("DRAIN_INDEX_EVERY_SECONDS", 60),
+    },
+    "every-day-send-watch-digests": {
+        "task": "watching.tasks.send_watch_digests",
+        "schedule": envint("WATCH_DIGEST_EVERY_SECONDS", 24 * 3600),
     },
     "every-day-write-dump": {
         "task": "gethelp.tasks.write_dump",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("freshness.urls")),
     path("", include("guides.urls")),
+    path("", include("watching.urls")),
     path("search/", include("search.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

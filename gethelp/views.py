@@ -114,6 +114,7 @@ def render_company_page(request, company, cacheable):
         "messages": answers_in_place(request, company),
         "grade": grading.for_company(company),
         "own_pending": own_pending_work(request.user, company),
+        "watching": request.user.is_authenticated and company.watches.filter(user=request.user).exists(),
     }
     if cacheable:
         context["csrf_token"] = page_cache.CSRF_PLACEHOLDER  # filled in per visitor

@@ -17,6 +17,7 @@ LAYERS = {
     "freshness": 4,
     "search": 4,
     "opendata": 5,
+    "watching": 5,
     "gethelp": 6,
 }
 
