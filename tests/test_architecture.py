@@ -18,6 +18,7 @@ LAYERS = {
     "search": 4,
     "opendata": 5,
     "gethelp": 6,
+    "api": 6,
 }
 
 
