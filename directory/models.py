@@ -72,6 +72,8 @@ class Company(TimeStamped):
         indexes = [
             # The home page lists the most viewed companies.
             models.Index(fields=["-view_count"], name="company_most_viewed"),
+            # The API's changes feed reads new companies in the order they were added.
+            models.Index(fields=["created", "id"], name="company_created"),
         ]
 
     def __str__(self):
