@@ -2,7 +2,8 @@
 
 The document is stored with its ETag and Last-Modified under the company's stamp
 (core/versions.py), which every change to the company, its channels, guides, reports and
-flags moves on: a cached request is one Redis round trip and no query. Without Redis
+flags moves on: a cached request is one Redis round trip (which also counts the request
+for the rate limit) and no query. Without Redis
 (the embedded default), or when Redis fails, it is built each time.
 """
 
@@ -53,22 +54,28 @@ def _key(slug):
     return f"api:company:{slug}"
 
 
-def company_document(slug):
-    """The company's Document, from the cache while it is current; None when there is no such company."""
+def company_document(slug, hit=None):
+    """(the company's Document or None when there is no such company, the request's hit count
+    or None), from the cache while it is current. `hit` (api.throttling.Hit) is counted in
+    the same Redis round trip as the cache is read."""
     redis_client = client()
-    current = None
+    current = counted = None
     if redis_client is not None:
-        pipeline = redis_client.pipeline(transaction=False)
-        found = safe(pipeline.get(GENERATION_KEY).get(version_key(slug)).get(_key(slug)).execute)
+        pipeline = redis_client.pipeline(transaction=True)
+        pipeline.get(GENERATION_KEY).get(version_key(slug)).get(_key(slug))
+        if hit is not None:
+            hit.queue(pipeline)
+        found = safe(pipeline.execute)
         if found is not None:
-            generation, version, entry = found
+            generation, version, entry = found[:3]
+            counted = found[3] if hit is not None else None
             current = stamp(generation, version)
             if entry and entry.startswith(current + b"\n"):
-                return Document.load(entry[len(current) + 1 :])
+                return Document.load(entry[len(current) + 1 :]), counted
     document = build_document(slug)
     if document is not None and current is not None:
         safe(redis_client.set, _key(slug), current + b"\n" + document.dump(), settings.API_CACHE_SECONDS)
-    return document
+    return document, counted
 
 
 def company_for_api(slug):

@@ -15,7 +15,7 @@ from rest_framework import exceptions, generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import changes, cursors, documents, params, queries
+from . import changes, cursors, documents, params, queries, throttling
 from .pagination import link, page_size
 from .serializers import CategorySerializer, CompanySerializer, EventSerializer, LookupSerializer
 
@@ -57,8 +57,12 @@ class CompanyList(ApiView, generics.ListAPIView):
 
 
 class CompanyDetail(ApiView):
+    throttle_classes = [throttling.CountedByTheView]
+
     def get(self, request, slug):
-        document = documents.company_document(slug)
+        hit = throttling.Hit(request)
+        document, counted = documents.company_document(slug, hit)
+        hit.check(counted)
         if document is None:
             raise exceptions.NotFound("No such company.")
         response = HttpResponse(document.body, content_type="application/json")

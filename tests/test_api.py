@@ -482,6 +482,25 @@ def test_the_rate_limit_is_counted_in_redis_when_configured(northwind, api_setti
     assert not RateCounter.objects.exists()
 
 
+def test_with_redis_a_company_request_is_counted_in_the_same_round_trip_as_the_cache(
+    northwind, api_settings, redis_settings
+):
+    api_settings.API_RATE_LIMIT = (2, 60)
+    statuses = [get(f"{API}/companies/northwind-wireless").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert get(f"{API}/companies/nobody").status_code == 429  # an unknown company counts too
+    assert not RateCounter.objects.exists()
+
+
+def test_with_redis_down_companies_are_served_and_counted_in_the_database(
+    northwind, api_settings, redis_down
+):
+    api_settings.API_RATE_LIMIT = (2, 60)
+    statuses = [get(f"{API}/companies/northwind-wireless").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert RateCounter.objects.get(bucket__startswith="api:").count == 3
+
+
 # The cache --------------------------------------------------------------------------------
 
 
