@@ -66,6 +66,7 @@ bench: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.bench_dump
 	DATABASE_URL=$(BENCH_DATABASE_URL) SEARCH_URL=$(BENCH_SEARCH_URL) $(PY) -m bench.load --seconds 15 --workers 3
 	DATABASE_URL=$(BENCH_DATABASE_URL) SEARCH_URL=$(BENCH_SEARCH_URL) $(PY) -m bench.load --seconds 15 --workers 5
+	DATABASE_URL=$(BENCH_DATABASE_URL) SEARCH_URL=$(BENCH_SEARCH_URL) $(PY) -m bench.bench_api --seconds 15 --workers 5
 
 # Search quality on real names (first hit and top 3 per class of query, bench/results/search-eval.txt),
 # then latency per query type at 100,000 generated companies and the Haystack overhead.

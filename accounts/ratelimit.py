@@ -11,21 +11,26 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+
+from core.redis_client import client
 
 from .models import RateCounter
 
 log = logging.getLogger(__name__)
 
 
-def too_many(key, limit, seconds, now=None):
-    """Counts one hit for `key`; True once the hits in the current window exceed `limit`."""
+def too_many(key, limit, seconds, now=None, counted=None):
+    """Counts one hit for `key`; True once the hits in the current window exceed `limit`.
+
+    `counted`: the count a caller already got from Redis by sending queue_hit() in its own
+    pipeline (one round trip for both); None counts here."""
     now = int(now if now is not None else time.time())
     window = now - now % seconds
-    count = None
-    if settings.REDIS_URL:
+    count = counted
+    if count is None and settings.REDIS_URL:
         try:
-            count = _redis_hit(f"ratelimit:{key}:{window}", seconds)
+            pipeline = client().pipeline(transaction=True)
+            count = queue_hit(pipeline, key, seconds, now).execute()[0]
         except Exception as exc:  # Redis down or timing out: count in the database instead
             log.warning("rate limits counted in the database: %s", exc.__class__.__name__)
     if count is None:
@@ -33,10 +38,9 @@ def too_many(key, limit, seconds, now=None):
     return count > limit
 
 
-def _redis_hit(counter, seconds):
-    cache.add(counter, 0, seconds)
-    try:
-        return cache.incr(counter)
-    except ValueError:  # expired between add and incr
-        cache.set(counter, 1, seconds)
-        return 1
+def queue_hit(pipeline, key, seconds, now):
+    """Adds the INCR of `key`'s counter for the window holding `now` (and its expiry) to a Redis
+    pipeline; the INCR's answer is the count. Inside MULTI/EXEC no counter is left without its expiry."""
+    now = int(now)
+    counter = f"gethelp:ratelimit:{key}:{now - now % seconds}"
+    return pipeline.incr(counter).expire(counter, seconds)

@@ -127,8 +127,21 @@ def endpoints(ids):
         ("sign up", "POST", "/accounts/signup/", ["username", "email", "password1", "password2"], "anon"),
         ("sign in", "POST", "/accounts/login/", ["username", "password"], "anon"),
         ("password reset", "POST", "/accounts/password-reset/", ["email"], "anon"),
+        # The read API: every parameter of every endpoint.
+        (
+            "api companies",
+            "GET",
+            "/api/v1/companies",
+            ["q", "category", "country", "domain", "updated_since", "page_size", "cursor"],
+            "anon",
+        ),  # fmt: skip
+        ("api company", "GET", f"/api/v1/companies/{company}", [], "anon"),
+        ("api lookup", "GET", "/api/v1/lookup", ["domain"], "anon"),
+        ("api categories", "GET", "/api/v1/categories", ["page_size", "cursor"], "anon"),
+        ("api changes", "GET", "/api/v1/changes", ["since", "page_size", "cursor"], "anon"),
         # Odd values in the path itself.
         ("company by slug", "GET", "/companies/{}/", [], "anon"),
+        ("api company by slug", "GET", "/api/v1/companies/{}", [], "anon"),
         ("profile by name", "GET", "/accounts/people/{}/", [], "anon"),
         ("guide by slug", "GET", f"{c}/guides/{{}}/history/", [], "trusted"),
         ("channel history", "GET", f"{c}/channels/{{}}/history/", [], "anon"),
@@ -292,6 +305,7 @@ def main():
         "EDITS_PER_IP_PER_HOUR",
         "COMPANY_SUGGESTIONS_PER_HOUR",
         "REPORTS_PER_IP_PER_CHANNEL_PER_DAY",
+        "API_REQUESTS_PER_IP_PER_MINUTE",
     ):
         env[limit] = "1000000"  # fmt: skip
     ids = prepare_database(env)

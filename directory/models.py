@@ -86,6 +86,8 @@ class Company(TimeStamped):
         indexes = [
             # The home page lists the most viewed companies.
             models.Index(fields=["-view_count"], name="company_most_viewed"),
+            # The API's changes feed reads new companies in the order they were added.
+            models.Index(fields=["created", "id"], name="company_created"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(grade__in=["", *Grade.values]), name="company_grade_valid"),

@@ -24,19 +24,15 @@ from django.conf import settings
 
 from core.caching import safe
 from core.redis_client import client
+from core.versions import GENERATION_KEY, bump, stamp, version_key
 from directory import view_counts
 
 CSRF_PLACEHOLDER = "csrf-token-placeholder-4f0c"
-GENERATION_KEY = "gethelp:page-cache:generation"
 HOME_VERSION_KEY = "gethelp:page-cache:home"
 
 
 def _page_key(slug, country):
     return f"gethelp:page-cache:page:{slug}:{country}"
-
-
-def _version_key(slug):
-    return f"gethelp:page-cache:version:{slug}"
 
 
 def get_page(slug, country=""):
@@ -49,41 +45,32 @@ def get_page(slug, country=""):
     if redis_client is None:
         return None, None
     pipeline = redis_client.pipeline(transaction=False)
-    pipeline.get(GENERATION_KEY).get(_version_key(slug)).get(_page_key(slug, country))
+    pipeline.get(GENERATION_KEY).get(version_key(slug)).get(_page_key(slug, country))
     pipeline.hincrby(view_counts.PENDING_KEY, slug, 1)
     found = safe(pipeline.execute)
     if found is None:
         return None, None
     generation, version, entry, _ = found
-    stamp = (generation or b"0") + b":" + (version or b"0")
-    if entry and entry.startswith(stamp + b"\n"):
-        return stamp, entry[len(stamp) + 1 :]
-    return stamp, None
+    current = stamp(generation, version)
+    if entry and entry.startswith(current + b"\n"):
+        return current, entry[len(current) + 1 :]
+    return current, None
 
 
-def set_page(slug, stamp, html, country=""):
-    """Stores a page (bytes) rendered after `stamp` was read, so a change made meanwhile makes it stale."""
-    if stamp is not None:
-        safe(client().set, _page_key(slug, country), stamp + b"\n" + html, settings.PAGE_CACHE_SECONDS)
+def set_page(slug, rendered_at, html, country=""):
+    """Stores a page (bytes) rendered after the stamp `rendered_at` was read, so a change made
+    meanwhile makes it stale."""
+    if rendered_at is not None:
+        safe(client().set, _page_key(slug, country), rendered_at + b"\n" + html, settings.PAGE_CACHE_SECONDS)
 
 
 def with_csrf_token(html, token):
     return html.replace(CSRF_PLACEHOLDER.encode(), token.encode())
 
 
-def _bump(*keys):
-    """Increments each key, in one round trip."""
-    redis_client = client()
-    if redis_client is not None:
-        pipeline = redis_client.pipeline(transaction=False)
-        for key in keys:
-            pipeline.incr(key)
-        safe(pipeline.execute)
-
-
 def invalidate_company(slugs):
     """Drops the pages of a company known by `slugs`, and the home page, where it may be listed."""
-    _bump(*(_version_key(slug) for slug in slugs), HOME_VERSION_KEY)
+    bump(*(version_key(slug) for slug in slugs), HOME_VERSION_KEY)
 
 
 def home_key():
@@ -97,9 +84,9 @@ def home_key():
 
 def invalidate_home():
     """The home page lists the most viewed companies: any company change, or new view counts."""
-    _bump(HOME_VERSION_KEY)
+    bump(HOME_VERSION_KEY)
 
 
 def invalidate_all():
     """For changes made set-wise (sweeps, bulk updates), where no per-row signal fires."""
-    _bump(GENERATION_KEY)
+    bump(GENERATION_KEY)

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "haystack",
+    "rest_framework",
+    "corsheaders",
     # Layers, lowest first: an app imports only apps listed before it (README, Architecture).
     "core",
     "accounts",
@@ -74,10 +76,13 @@ INSTALLED_APPS = [
     "opendata",
     "watching",
     "gethelp",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer on its own (whitenoise, CommonMiddleware's redirects).
+    "corsheaders.middleware.CorsMiddleware",
     "core.middleware.reject_nul_in_path",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -336,3 +341,41 @@ LINK_CHECK_TIMEOUT_SECONDS = 10
 LINK_CHECK_RETRIES = 1
 LINK_CHECK_INTERVAL_DAYS = 7
 LINK_CHECK_BATCH = envint("LINK_CHECK_BATCH", 500)
+
+# The read API (api/, README "API"): anonymous, read-only, JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerAddress"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",
+    "DEFAULT_METADATA_CLASS": None,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # Every parameter is the API's own (api/params.py): no ?format=, no versioning parameter.
+    "URL_FORMAT_OVERRIDE": None,
+    "COMPACT_JSON": True,
+    "STRICT_JSON": True,
+}
+# Requests from one address per minute; past that, 429 and Retry-After.
+API_RATE_LIMIT = (envint("API_REQUESTS_PER_IP_PER_MINUTE", 300), 60)
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 200
+# The changes feed lists a change once it is this old, so that a transaction still committing
+# (its rows carry the time they were written, not the time they became visible) cannot land
+# behind a cursor a client already holds.
+API_CHANGES_SETTLE_SECONDS = envint("API_CHANGES_SETTLE_SECONDS", 60)
+# How long a company's API document is kept in Redis (dropped at once when the company
+# changes, like its page; it says "verified N days ago", which moves with the clock).
+API_CACHE_SECONDS = envint("API_CACHE_SECONDS", 300)
+# How long browsers and proxies may reuse an API answer before asking again (with its ETag).
+API_MAX_AGE_SECONDS = envint("API_MAX_AGE_SECONDS", 60)
+
+# CORS: any site (a browser extension, a help widget) may read the API; nothing else.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/v1/"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After")
+CORS_ALLOW_CREDENTIALS = False

@@ -282,7 +282,11 @@ class GuideRevision(models.Model):
         ]
         indexes = [
             # The pending queue lists what waits, oldest first.
-            models.Index(fields=["status", "created"], name="revision_pending_queue")
+            models.Index(fields=["status", "created"], name="revision_pending_queue"),
+            # The API's changes feed reads what was published in the order it went live.
+            models.Index(
+                fields=["reviewed_at", "id"], condition=Q(was_published=True), name="revision_published_order"
+            ),
         ]
 
     def __str__(self):
@@ -519,6 +523,10 @@ class ChannelChange(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
+        indexes = [
+            # The API's changes feed reads applied changes in the order they were made.
+            models.Index(fields=["created", "id"], name="channelchange_created")
+        ]
 
     def __str__(self):
         return f"{self.channel_id}: {', '.join(self.changes)}"

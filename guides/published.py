@@ -1,4 +1,5 @@
-"""What readers were shown change, in words: the source of the Atom feeds and the watch e-mails.
+"""What readers were shown change: the rows behind the API's changes feed, and the same events
+in words for the Atom feeds and the watch e-mails.
 
 Three kinds of event, each a row never edited once written: an applied ChannelChange (a
 reviewed correction, an open dataset's update, a retirement), a GuideRevision readers were
@@ -13,6 +14,28 @@ from itertools import chain
 from directory.models import Company
 
 from .models import ChannelChange, GuideRevision
+
+CHANNEL_CHANGED, COMPANY_ADDED, GUIDE_PUBLISHED = "channel_changed", "company_added", "guide_published"
+EVENT_TYPES = (CHANNEL_CHANGED, COMPANY_ADDED, GUIDE_PUBLISHED)  # in their order at one time
+
+
+def sources():
+    """{type: (rows, time field, company field)}: every published change there is."""
+    return {
+        CHANNEL_CHANGED: (
+            ChannelChange.objects.select_related("channel__company__category"),
+            "created",
+            "channel__company_id",
+        ),
+        COMPANY_ADDED: (Company.objects.select_related("category"), "created", "pk"),
+        GUIDE_PUBLISHED: (
+            GuideRevision.objects.filter(was_published=True, guide__is_published=True).select_related(
+                "guide__company__category"
+            ),
+            "reviewed_at",
+            "guide__company_id",
+        ),
+    }
 
 
 @dataclass
@@ -65,18 +88,10 @@ def company_event(company):
 def published_events(company_ids=None, since=None, until=None, limit=None):
     """Events newest first, optionally of some companies, after `since` and up to `until`, at most
     `limit` (three queries, each reading at most `limit` rows)."""
-    changes = ChannelChange.objects.select_related("channel__company__category")
-    revisions = GuideRevision.objects.filter(was_published=True, guide__is_published=True).select_related(
-        "guide__company__category"
-    )
-    companies = Company.objects.select_related("category")
-    queries = [
-        (changes, "created", "channel__company_id", channel_event),
-        (revisions, "reviewed_at", "guide__company_id", guide_event),
-        (companies, "created", "pk", company_event),
-    ]
+    in_words = {CHANNEL_CHANGED: channel_event, GUIDE_PUBLISHED: guide_event, COMPANY_ADDED: company_event}
     found = []
-    for rows, field, company_field, to_event in queries:
+    for kind, (rows, field, company_field) in sources().items():
+        to_event = in_words[kind]
         if company_ids is not None:
             rows = rows.filter(**{f"{company_field}__in": company_ids})
         if since is not None:

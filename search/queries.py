@@ -425,3 +425,18 @@ def load_companies(pks, reasons=None):
     for company in companies:
         company.match_reason = (reasons or {}).get(company.pk, "")
     return companies
+
+
+def domain_owners(host, domain, limit=MAX_RESULTS):
+    """[(company pk, owns it)] for the companies known by a domain: the website's, an alias
+    written as a domain, or the domain of an e-mail address, form or chat of theirs. Those
+    whose own website is on it come first (`owns it` True): a help desk's domain
+    (northwind.helpdesk.example) is in many companies' channels but owned by one.
+
+    An exact-term lookup in the index's `domains` field, which the index keeps for every
+    company (search/search_indexes.py); the database holds websites as typed URLs and has no
+    domain column to look them up by."""
+    typed = sorted({host, domain} - {""})
+    results = company_documents().filter(domains__in=typed)[:limit]
+    owners = [(int(r.pk), bool(set(typed) & set((r.own_domain or "").split()))) for r in results]
+    return sorted(owners, key=lambda owner: not owner[1])

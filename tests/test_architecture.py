@@ -19,6 +19,7 @@ LAYERS = {
     "opendata": 5,
     "watching": 5,
     "gethelp": 6,
+    "api": 6,
 }
 
 

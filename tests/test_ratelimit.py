@@ -2,7 +2,6 @@ import threading
 
 import pytest
 from django.db import connection
-from django.test import override_settings
 
 from accounts.ratelimit import too_many
 
@@ -37,15 +36,12 @@ def test_the_database_counter_is_atomic_across_connections():
     assert results.count(False) == 5 and results.count(True) == 3
 
 
-def test_with_redis_the_counter_lives_in_redis(redis_url):
-    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
-    with override_settings(REDIS_URL=redis_url, CACHES=caches):
-        from django.core.cache import cache
+def test_with_redis_the_counter_lives_in_redis_and_expires_with_its_window(redis_settings):
+    from core.redis_client import client
 
-        cache.clear()
-        assert [too_many("r", 1, 60, now=NOW) for _ in range(2)] == [False, True]
-        assert cache.get(f"ratelimit:r:{NOW - NOW % 60}") == 2
-        cache.clear()
+    assert [too_many("r", 1, 60, now=NOW) for _ in range(2)] == [False, True]
+    counter = f"gethelp:ratelimit:r:{NOW - NOW % 60}"
+    assert client().get(counter) == b"2" and 0 < client().ttl(counter) <= 60
 
 
 @pytest.mark.django_db
