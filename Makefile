@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev browser migrate sample index test lint ci bench bench-search bench-import fuzz faults simulate-freshness check-open-data clean
+.PHONY: run install install-dev browser judges migrate sample index test lint ci bench bench-search bench-import fuzz faults simulate-freshness check-open-data clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,12 +43,28 @@ browser:
 		else echo "Chromium missing: install Debian's chromium package for the browser tests"; fi; \
 	fi
 
+# The web's judges (tests/test_judges.py): axe-core, the Nu HTML checker and Lighthouse, pinned
+# in package-lock.json. Node.js and Java come from Debian when missing. Install scripts stay off:
+# the Nu checker's would fetch a Java of its own, and Lighthouse drives Debian's Chromium.
+judges: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@missing=""; command -v npm >/dev/null || missing="nodejs npm"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+		elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; \
+		else echo "Missing $$missing: install them for the judges' tests"; fi; \
+	fi
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: install-dev browser lint
+test: install-dev browser judges lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ci:
@@ -80,7 +96,7 @@ bench-import: install-dev
 	DATABASE_URL=$(BENCH_OPEN_DATA_URL) $(PY) -m bench.bench_open_data $(OPEN_DATA)
 
 clean:
-	rm -rf $(VENV) var staticfiles test-artifacts
+	rm -rf $(VENV) var staticfiles test-artifacts node_modules
 
 # Hostile requests drawn by Hypothesis against gunicorn with DEBUG=False on PostgreSQL and
 # Redis; fails on any answer >= 500. Results in bench/results/fuzz.txt.

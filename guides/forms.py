@@ -124,7 +124,12 @@ class CorrectionForm(forms.Form):
         help_text="Where you saw it, or what happened when you tried.",
     )
     contact_email = forms.EmailField(required=False, label="Your e-mail (optional)")
-    nickname = forms.CharField(required=False, label="Leave this empty")
+    # Left empty by people; bots fill every field they find. Out of the tab order, like its label is out of sight.
+    nickname = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     # The review-queue flag the correction answers (from the queue's "Edit" link). Never
     # trusted: clean_flag keeps it only when it is an open flag of the chosen channel.
     flag = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
