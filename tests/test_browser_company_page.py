@@ -84,24 +84,26 @@ def test_a_wrong_wait_is_answered_in_place_and_keeps_what_was_typed(
     expect(card.get_by_role("status")).to_have_text("Thank you! We added that to your answer.")
 
 
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_a_visitor_chooses_their_country_and_its_channels_come_first(
-    live_server, chromium, busy_company, screenshot
+    live_server, chromium, busy_company, screenshot, viewport
 ):
-    context = chromium.new_context(viewport=PHONE, locale="en-US", is_mobile=True)
+    context = chromium.new_context(viewport=viewport, locale="en-US")
+    width = "phone" if viewport is PHONE else "desktop"
     page = context.new_page()
     page.goto(f"{live_server.url}/companies/tailspin/")  # the browser's language says the US
     expect(page.get_by_text("Channels for United States first")).to_be_visible()
     expect(page.locator(".best-value").first).to_have_text("(202) 555-0171")
     page.get_by_role("link", name="change country").click()
     page.get_by_label("Your country").select_option(label="United Kingdom")
-    screenshot(page, "country-choice-phone", full_page=False)
+    screenshot(page, f"country-choice-{width}", full_page=False)
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/companies/tailspin/")
     expect(page.get_by_text("Channels for United Kingdom first")).to_be_visible()
     expect(page.locator(".best-value").first).to_have_text("020 7946 0171")
     general = page.locator(".channel-list").first.locator(".channel-value")
     expect(general.first).to_have_text("020 7946 0171")
-    screenshot(page, "country-united-kingdom-first-phone")
+    screenshot(page, f"country-united-kingdom-first-{width}")
     context.close()
 
 

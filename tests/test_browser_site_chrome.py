@@ -18,8 +18,11 @@ def company():
     return company
 
 
-def test_dark_mode_follows_the_system_and_keeps_text_readable(live_server, chromium, company, screenshot):
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+@pytest.mark.parametrize("width, height, name", [(390, 844, "phone"), (1280, 800, "desktop")])
+def test_dark_mode_follows_the_system_and_keeps_text_readable(
+    live_server, chromium, company, screenshot, width, height, name
+):
+    context = chromium.new_context(viewport={"width": width, "height": height}, color_scheme="dark")
     page = context.new_page()
     page.goto(f"{live_server.url}/companies/fabrikam-water/")
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
@@ -27,7 +30,7 @@ def test_dark_mode_follows_the_system_and_keeps_text_readable(live_server, chrom
     assert background == "rgb(21, 24, 28)" and ink == "rgb(232, 234, 237)"
     header_link = page.locator(".site-header a").first.evaluate("a => getComputedStyle(a).color")
     assert header_link == "rgb(232, 234, 237)"
-    screenshot(page, "company-dark-phone")
+    screenshot(page, f"company-dark-{name}")
     context.close()
 
 
