@@ -68,6 +68,17 @@ def exception_handler(exc, context):
     return response
 
 
+def response_for(exc):
+    """The API's error response for `exc` outside a DRF view (api.views.company_detail)."""
+    drf_response = exception_handler(exc, {})
+    response = JsonResponse(drf_response.data, status=drf_response.status_code)
+    if "Retry-After" in drf_response:
+        response["Retry-After"] = drf_response["Retry-After"]
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        response["Allow"] = "GET, HEAD, OPTIONS"
+    return response
+
+
 def not_found(request, *args, **kwargs):
     """Any other address under /api/v1/: a JSON 404, not the site's HTML page."""
     return JsonResponse(body(404, "not_found", "No such API endpoint; see /api/."), status=404)

@@ -110,9 +110,8 @@ class Params(serializers.Serializer):
     """Base class: the endpoint's parameters are its fields."""
 
     @classmethod
-    def read(cls, request):
-        """The validated parameters of `request` as a dict, or BadParameter."""
-        query = request.query_params
+    def read(cls, query):
+        """The validated parameters of a request's query (a QueryDict) as a dict, or BadParameter."""
         fields = cls().fields
         for name in query:
             if name not in fields:

@@ -25,14 +25,6 @@ class PerAddress(BaseThrottle):
         return wait(self.now)
 
 
-class CountedByTheView(PerAddress):
-    """For a view that counts the hit in its own Redis round trip (Hit): nothing to do here
-    while Redis is configured."""
-
-    def allow_request(self, request, view):
-        return bool(settings.REDIS_URL) or super().allow_request(request, view)
-
-
 class Hit:
     """One request's hit, queued on the view's own Redis pipeline, then checked."""
 
@@ -42,10 +34,16 @@ class Hit:
     def queue(self, pipeline):
         return queue_hit(pipeline, key(self.request), settings.API_RATE_LIMIT[1], self.now)
 
+    def check_in_the_database(self):
+        """Without Redis there is no round trip to count in: counted here, before the work."""
+        limit, seconds = settings.API_RATE_LIMIT
+        if too_many(key(self.request), limit, seconds, now=self.now):
+            raise exceptions.Throttled(wait=wait(self.now))
+
     def check(self, counted):
         """Throttled (a 429) past the limit; `counted` None (Redis failed): counted again, in the database."""
         if not settings.REDIS_URL:
-            return  # counted by CountedByTheView before the view ran
+            return  # counted by check_in_the_database before the view's work
         limit, seconds = settings.API_RATE_LIMIT
         if too_many(key(self.request), limit, seconds, now=self.now, counted=counted):
             raise exceptions.Throttled(wait=wait(self.now))
