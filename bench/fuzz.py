@@ -53,7 +53,10 @@ def endpoints(ids):
         ("search", "GET", "/search/", ["q", "category", "page"], "anon"),
         ("suggest", "GET", "/search/suggest/", ["q"], "anon"),
         ("company page", "GET", f"{c}/", [], "anon"),
-        ("category", "GET", f"/categories/{category}/", ["page"], "anon"),
+        ("category", "GET", f"/categories/{category}/", ["page", "country"], "anon"),
+        ("choose country", "POST", "/country/", ["country", "next"], "anon"),
+        ("watch", "POST", f"{c}/watch/", ["action"], "trusted"),
+        ("data page", "GET", "/data/", [], "anon"),
         ("guide", "GET", f"{g}/", [], "anon"),
         ("guide diff", "GET", f"{g}/diff/", ["from", "to"], "anon"),
         ("guide edit form", "GET", f"{g}/edit/", ["continue"], "trusted"),
@@ -145,6 +148,11 @@ def endpoints(ids):
         ("profile by name", "GET", "/accounts/people/{}/", [], "anon"),
         ("guide by slug", "GET", f"{c}/guides/{{}}/history/", [], "trusted"),
         ("channel history", "GET", f"{c}/channels/{{}}/history/", [], "anon"),
+        ("badge by slug", "GET", "/companies/{}/badge.svg", [], "anon"),
+        ("feed by slug", "GET", "/companies/{}/changes.atom", [], "anon"),
+        ("stop e-mails by token", "GET", "/watching/stop/{}/", [], "anon"),
+        ("stop e-mails, posted", "POST", "/watching/stop/{}/", [], "anon"),
+        ("dump by name", "GET", "/data/{}", [], "anon"),
     ]
 
 
@@ -308,6 +316,9 @@ def main():
         "API_REQUESTS_PER_IP_PER_MINUTE",
     ):
         env[limit] = "1000000"  # fmt: skip
+    import redis
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # a previous run's sign-in limits would lock us out
     ids = prepare_database(env)
     targets = endpoints(ids)
     fuzzed = [t for t in targets if t[3] or "{}" in t[2]]
