@@ -9,7 +9,9 @@ from .ratelimit import too_many
 
 
 class SignupForm(UserCreationForm):
-    email = forms.EmailField(help_text="For password resets only; never shown.")
+    email = forms.EmailField(
+        help_text="For password resets and the e-mails you ask for, such as changes at a company you watch; never shown."
+    )
 
     class Meta:
         model = User

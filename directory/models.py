@@ -430,7 +430,8 @@ class ContactChannel(TimeStamped):
     def verified_days_ago(self, now=None):
         if not self.last_verified_at:
             return None
-        return ((now or timezone.now()) - self.last_verified_at).days
+        # A check stamped a little ahead of this clock (another machine's, an import's) is today's.
+        return max(0, ((now or timezone.now()) - self.last_verified_at).days)
 
     @property
     def freshness_label(self):

@@ -35,6 +35,8 @@ class ReportForm(forms.Form):
     def save(self, request, channel, visitor):
         """Records the report; returns (message level, text) to tell the visitor."""
         if self.cleaned_data["worked"] == "more":
+            if self.cleaned_data["minutes_waited"] is None and not self.cleaned_data["reason"]:
+                return messages.ERROR, "Enter the minutes you waited or what went wrong, then press Add."
             if feedback.add_details(
                 channel, visitor, self.cleaned_data["reason"], self.cleaned_data["minutes_waited"]
             ):

@@ -1,6 +1,5 @@
 """Atom feeds of published changes: one per company and one for the whole directory."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
@@ -30,7 +29,7 @@ class SiteChangesFeed(Feed):
         return event.url
 
     def item_guid(self, event):
-        return f"{settings.SITE_URL}{event.url}@{event.at.isoformat()}"
+        return f"{event.url}@{event.at.isoformat()}"  # an id, not an address: no host to disagree with
 
     item_guid_is_permalink = False
 

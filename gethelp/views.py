@@ -128,6 +128,7 @@ def country_line(company):
         "country": country,
         "country_name": country_name(country),
         "serves_country": company.serves_country(country),
+        "channels_for_country": any(c.country == country for c in company.active_channels),
     }
 
 
@@ -161,6 +162,18 @@ def answers_in_place(request, company):
     return others
 
 
+def guide_opening(body):
+    """The guide's first few lines; when they only lead into a list ("Cancel online:"), the
+    first lines of that list too."""
+    blocks = [block.strip() for block in body.strip().split("\n\n") if block.strip()]
+    if not blocks:
+        return ""
+    opening = "\n".join(blocks[0].splitlines()[:3])
+    if opening.endswith(":") and len(blocks) > 1:
+        opening += "\n\n" + "\n".join(blocks[1].splitlines()[:3])
+    return opening
+
+
 def cancel_box(company):
     """What the Cancel box shows: the cancel guide and its first steps, else the cancellations line."""
     guides = [g for g in company.guides.all() if g.kind in CANCEL_GUIDE_KINDS]
@@ -171,7 +184,7 @@ def cancel_box(company):
         if channels
         else None
     )
-    first_steps = "\n".join(guide.body.strip().split("\n\n")[0].splitlines()[:3]) if guide else ""
+    first_steps = guide_opening(guide.body) if guide else ""
     return {"cancel_guide": guide, "cancel_channel": channel, "cancel_steps": render_markdown(first_steps)}
 
 

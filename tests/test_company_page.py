@@ -191,3 +191,22 @@ def test_every_channel_failing_keeps_the_best_one_with_the_warning(client):
     best = html[html.index('id="best-heading"') : html.index('id="cancel-heading"')]
     assert "(202) 555-0124" in best and "The last 6 people could not get through since" in best
     assert "Usually the best way" not in best
+
+
+def test_the_cancel_box_brings_the_list_an_opening_sentence_leads_into_and_the_cancellations_line(client):
+    from tests.factories import make_published_guide
+
+    company = make_company(slug="streamly", name="Streamly")
+    make_channel(company, value="+12025550112", department="cancellations")
+    make_published_guide(
+        company, slug="cancel", title="Cancel Streamly",
+        body="Streamly has no phone support. Cancel online:\n\n1. Sign in.\n2. Open Account.\n3. Press Cancel.\n4. Confirm.",
+    )  # fmt: skip
+    box = (
+        client.get("/companies/streamly/")
+        .content.decode()
+        .split('class="best cancel-box"')[1]
+        .split("</section>")[0]
+    )
+    assert "Cancel online:" in box and "<li>Sign in.</li>" in box and "Confirm" not in box
+    assert "Cancellations phone" in box and "(202) 555-0112" in box

@@ -205,7 +205,7 @@ def test_the_answer_comes_back_in_the_channel_it_was_given_for(client, channel):
     assert response.url.endswith(f"#channel-{channel.pk}")
     html = client.get(response.url).content.decode()
     entry = html[html.index(f'id="channel-{channel.pk}"') :]
-    assert 'role="status">Thank you! Your report helps keep this page right.</p>' in entry
+    assert 'role="status" tabindex="-1">Thank you! Your report helps keep this page right.</p>' in entry
     assert f'<div class="report-more" id="report-more-{channel.pk}">' in entry  # asks for the minutes
     assert 'class="message' not in html  # not also at the top, out of sight
 
@@ -225,3 +225,19 @@ def test_bad_minutes_answer_in_place_with_a_clear_message(client, channel, minut
     assert response.status_code == 400
     assert response.json()["ok"] is False and expected in response.json()["message"]
     assert ChannelReport.objects.get().minutes_waited is None
+
+
+def test_an_empty_follow_up_says_what_it_needs(client, channel):
+    report(client, channel, worked="yes")
+    response = client.post(
+        f"/channels/{channel.pk}/report/", {"worked": "more"}, headers={"Accept": "application/json"}
+    )
+    assert response.json()["ok"] is False and "Enter the minutes you waited" in response.json()["message"]
+
+
+def test_a_check_stamped_a_little_ahead_of_the_clock_is_today(client, channel):
+    from datetime import timedelta
+
+    ContactChannel.objects.filter(pk=channel.pk).update(last_verified_at=timezone.now() + timedelta(hours=5))
+    html = client.get("/companies/northwind/").content.decode()
+    assert "Verified today" in html and "-1 day" not in html

@@ -136,3 +136,13 @@ def test_a_failed_send_is_tried_again_on_the_next_run(reader, tailspin, monkeypa
     assert Watch.objects.get().notified_until is None  # nothing marked as told
     monkeypatch.undo()
     assert send_digests() == 1 and "Press 2 → Press 9" in mail.outbox[0].body
+
+
+def test_stopping_from_the_profile_stays_on_the_profile(client, reader, tailspin):
+    Watch.objects.create(user=reader, company=tailspin[0])
+    response = client.post(
+        "/companies/tailspin/watch/", {"action": "stop", "next": "/accounts/people/reader/"}
+    )
+    assert response.url == "/accounts/people/reader/" and not Watch.objects.exists()
+    response = client.post("/companies/tailspin/watch/", {"action": "watch", "next": "https://evil.example/"})
+    assert response.url == "/companies/tailspin/"

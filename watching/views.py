@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,8 +24,13 @@ def watch_company(request, slug):
             f"You watch {company.name}: at most one e-mail a day when its published contact details change."
         )
         if not request.user.email:
-            text += " Add an e-mail address to your account to receive it."
+            text += " Your account has no e-mail address, so there is nowhere to send it yet."
         messages.success(request, text)
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)  # the profile's list, where the reader stopped watching
     return redirect(company)
 
 

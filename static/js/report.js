@@ -16,6 +16,7 @@
     if (button.value === "more") {
       if (answer.ok) more.hidden = true;
       status.scrollIntoView({block: "nearest"});
+      status.focus();
       return;
     }
     form.querySelectorAll("button[name=worked]").forEach(function (other) {
@@ -26,8 +27,14 @@
       more.querySelector(".report-reason").hidden = button.value === "yes";
       more.hidden = false;
     }
-    // The answer and the follow-up question open below the buttons: keep them in sight.
+    // The answer and the follow-up question open below the buttons: keep them in sight, and
+    // move the focus there, since the button that had it is now disabled.
     (answer.ask_more ? more : status).scrollIntoView({block: "nearest"});
+    if (answer.ask_more) {
+      more.querySelector("input").focus();
+    } else {
+      status.focus();
+    }
   }
   document.querySelectorAll("form.report-form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
