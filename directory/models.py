@@ -1,5 +1,5 @@
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -456,9 +456,15 @@ class ContactChannel(TimeStamped):
 
     def next_opening(self, now=None):
         """(weekday name, 'HH:MM') of the next opening in the channel's time zone, or None."""
+        opening = self.next_opening_at(now)
+        return (WEEKDAY_NAMES[WEEKDAYS[opening.weekday()]], opening.strftime("%H:%M")) if opening else None
+
+    def next_opening_at(self, now=None):
+        """The moment of the next opening, in the channel's time zone, or None."""
         if not self.hours or self.open_24_7:
             return None
-        local = (now or timezone.now()).astimezone(ZoneInfo(self.time_zone))
+        zone = ZoneInfo(self.time_zone)
+        local = (now or timezone.now()).astimezone(zone)
         clock = local.strftime("%H:%M")
         for offset in range(8):
             day = WEEKDAYS[(local.weekday() + offset) % 7]
@@ -466,7 +472,9 @@ class ContactChannel(TimeStamped):
                 p["opens"] for p in self.hours if p["day"] == day and (offset > 0 or p["opens"] > clock)
             )
             if opens:
-                return WEEKDAY_NAMES[day], opens[0]
+                hour, minute = map(int, opens[0].split(":"))
+                date = (local + timedelta(days=offset)).date()
+                return datetime(date.year, date.month, date.day, hour, minute, tzinfo=zone)
         return None
 
     def opening_status(self, now=None):
@@ -478,8 +486,17 @@ class ContactChannel(TimeStamped):
             return ""
         if is_open:
             return "Open now"
-        nxt = self.next_opening(now)
-        return f"Opens {nxt[0]} {nxt[1]}" if nxt else "Closed"
+        opening = self.next_opening_at(now)
+        if opening is None:
+            return "Closed"
+        # The zone's abbreviation ("EST") says whose clock; the page's script rewrites it in the
+        # visitor's own time (static/js/local-time.js).
+        return f"Opens {opening:%a %H:%M} {opening.tzname()}"
+
+    @property
+    def next_opening_iso(self):
+        opening = None if self.open_24_7 or self.is_open() else self.next_opening_at()
+        return opening.isoformat() if opening else ""
 
     @property
     def hours_by_day(self):

@@ -1,5 +1,7 @@
 """The company page on a phone and a desktop: compact channels, a vote that answers where it was cast."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -95,7 +97,7 @@ def test_a_visitor_chooses_their_country_and_its_channels_come_first(
     page = context.new_page()
     page.goto(f"{live_server.url}/companies/tailspin/")  # the browser's language says the US
     # No channel is for the US in particular: the page says so, and lists the others.
-    expect(page.get_by_text("lists no channel just for United States")).to_be_visible()
+    expect(page.get_by_text("No channel just for United States")).to_be_visible()
     expect(page.locator(".best-value").first).to_have_text("(202) 555-0171")
     page.get_by_role("link", name="change country").click()
     page.get_by_label("Your country").select_option(label="United Kingdom")
@@ -121,3 +123,21 @@ def test_the_badge_embeds_in_another_site(live_server, page, busy_company, scree
     page.wait_for_function("document.images[0].complete")
     assert page.evaluate("document.images[0].naturalWidth") > 200
     screenshot(page, "company-badge-embedded-desktop", full_page=False)
+
+
+def test_opening_times_are_read_in_the_visitors_own_time(live_server, chromium, busy_company):
+    from directory.models import ContactChannel
+
+    ContactChannel.objects.filter(company=busy_company).update(
+        hours=[{"day": d, "opens": "08:00", "closes": "08:01"} for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")],
+        time_zone="America/New_York",
+    )  # fmt: skip
+    for zone, expected in (
+        ("America/New_York", r"Opens \w{3} 08:00 E[SD]T"),
+        ("Europe/Berlin", r"Opens \w{3} 14:00 your time"),
+    ):
+        context = chromium.new_context(viewport=PHONE, timezone_id=zone)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/companies/tailspin/")
+        expect(page.locator(".best time.opens-at")).to_have_text(re.compile(expected))
+        context.close()

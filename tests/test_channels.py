@@ -146,8 +146,11 @@ def test_opening_status_uses_the_channel_time_zone():
     saturday_new_york = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
     monday_early_utc_still_sunday_in_new_york = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
     assert channel.opening_status(monday_noon_new_york) == "Open now"
-    assert channel.opening_status(saturday_new_york) == "Opens Mon 08:00"
-    assert channel.opening_status(monday_early_utc_still_sunday_in_new_york) == "Opens Mon 08:00"
+    assert channel.opening_status(saturday_new_york) == "Opens Mon 08:00 EST"
+    assert channel.opening_status(monday_early_utc_still_sunday_in_new_york) == "Opens Mon 08:00 EST"
+    assert channel.next_opening_at(saturday_new_york).isoformat() == "2026-11-30T08:00:00-05:00"
+    summer_friday_night = datetime(2026, 7, 4, 2, 0, tzinfo=UTC)  # Friday 22:00 in New York
+    assert channel.opening_status(summer_friday_night) == "Opens Mon 08:00 EDT"
 
 
 def test_unknown_hours_say_nothing_and_open_all_day_says_so():
