@@ -57,7 +57,8 @@ DIFFICULTY_POINTS = {
 NO_GUIDE_POINTS = 8  # counted as medium
 
 # Cancelling needs a call when none of the ways to cancel we list is online: the cancel
-# guide's channels, else the cancellations and accounts departments' channels.
+# guide's channels, else the cancellations and accounts departments' channels. Listing no
+# way at all costs as much: knowing less about a company must never grade it better.
 NEEDS_CALL_POINTS = 10
 ONLINE_KINDS = {
     ContactChannel.Kind.EMAIL,
@@ -160,7 +161,7 @@ def grade(inputs):
         Part("reach", "Got through", got_through_text(inputs), got_through_points(inputs)),
         Part("reach", "Wait", wait_text(inputs), wait_points(inputs.wait_minutes)),
         Part("cancel", "Cancel guide", difficulty_text(inputs.cancel_difficulty), difficulty_points(inputs.cancel_difficulty)),
-        Part("cancel", "Needs a call", needs_call_text(inputs.cancel_needs_call), NEEDS_CALL_POINTS if inputs.cancel_needs_call else 0),
+        Part("cancel", "Needs a call", needs_call_text(inputs.cancel_needs_call), NEEDS_CALL_POINTS if inputs.cancel_needs_call is not False else 0),
     )  # fmt: skip
     score = 100 - sum(part.points_off for part in parts)
     return Grade(inputs, letter_for(score), score, parts)
@@ -367,8 +368,8 @@ def rules():
     difficulty.append((difficulty_text(""), NO_GUIDE_POINTS))
     needs_call = [
         ("needs a call: no way to cancel online", NEEDS_CALL_POINTS),
+        (needs_call_text(None), NEEDS_CALL_POINTS),
         (needs_call_text(False), 0),
-        (needs_call_text(None), 0),
     ]
     window = settings.FEEDBACK_WINDOW_DAYS
     return [

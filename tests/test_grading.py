@@ -182,7 +182,7 @@ def test_a_harder_cancel_guide_costs_more(difficulty, off, text):
 
 @pytest.mark.parametrize(
     "needs_call, off, text",
-    [(True, 10, "needs a call"), (False, 0, "can cancel online"), (None, 0, "no way to cancel listed")],
+    [(True, 10, "needs a call"), (False, 0, "can cancel online"), (None, 10, "no way to cancel listed")],
 )
 def test_cancelling_by_phone_only_costs_ten(needs_call, off, text):
     result = grade(inputs(cancel_needs_call=needs_call))
