@@ -10,12 +10,14 @@ from .ratelimit import too_many
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
-        help_text="For password resets and the e-mails you ask for, such as changes at a company you watch; never shown."
+        help_text="For password resets and the e-mails you ask for, such as changes at a company you watch; never shown.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
     class Meta:
         model = User
         fields = ["username", "email"]
+        widgets = {"username": forms.TextInput(attrs={"autocomplete": "username"})}
 
 
 # Guessing passwords and flooding inboxes: a few tries per account and per address an hour.
