@@ -92,15 +92,28 @@ def deletions(word, times):
     return forms
 
 
+# Forms are made from a word's first letters only (SymSpell's prefix): two spellings within
+# the allowed edits still share a form of their beginnings, and a long word has fewer than
+# half as many forms. The candidates are then checked against the whole words.
+FORM_PREFIX = 8
+
+
 def typo_forms(word):
-    """The word and what is left of it with as many letters left out as its length allows typos.
+    """The word's beginning and what is left of it with as many letters left out as the
+    word's length allows typos.
 
     Two spellings within the allowed edits share one of these forms, both for the word in
     a name and for the word typed, so an exact lookup finds near spellings.
     """
     if len(word) > MAX_WORD:
         return set()
-    return deletions(word, allowed_edits(len(word)))
+    return deletions(word[:FORM_PREFIX], allowed_edits(len(word)))
+
+
+def typed_forms(typed):
+    """The forms to look a typed word up by: one more letter than typed is allowed for, so a
+    dropped letter does not cost the word its second typo."""
+    return deletions(typed[:FORM_PREFIX], allowed_edits(len(typed) + 1))
 
 
 def name_pieces(names):

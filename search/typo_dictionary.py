@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS form (form INTEGER NOT NULL, piece INTEGER NOT NULL, 
     WITHOUT ROWID;
 """
 MAX_FORMS_PER_QUERY = 900  # SQLite's default limit on bound parameters is 999
+WRITER_CACHE_KIB = 64 * 1024
 
 
 def form_key(form):
@@ -47,6 +48,9 @@ class TypoDictionary:
     def _writer(self):
         connection = sqlite3.connect(self.path, timeout=30)
         connection.execute("PRAGMA journal_mode=WAL")
+        # The forms' B-tree is written at random places: with SQLite's default 2 MB of cache,
+        # each insert into a large dictionary read its page from disk again.
+        connection.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
         connection.executescript(SCHEMA)
         return connection
 
@@ -68,14 +72,15 @@ class TypoDictionary:
                             f"SELECT piece FROM piece WHERE piece IN ({marks})", chunk
                         )
                     )
+                rows = []
                 for piece in pieces:
                     if piece in known:
                         continue
                     piece_id = connection.execute("INSERT INTO piece (piece) VALUES (?)", [piece]).lastrowid
-                    connection.executemany(
-                        "INSERT OR IGNORE INTO form (form, piece) VALUES (?, ?)",
-                        [(form_key(f), piece_id) for f in text.typo_forms(piece)],
-                    )
+                    rows += [(form_key(f), piece_id) for f in text.typo_forms(piece)]
+                # In key order, the batch's inserts walk the B-tree once instead of at random.
+                rows.sort()
+                connection.executemany("INSERT OR IGNORE INTO form (form, piece) VALUES (?, ?)", rows)
         finally:
             connection.close()
 
@@ -110,7 +115,7 @@ class TypoDictionary:
         if connection is None:
             return []
         # One more letter than typed: a dropped letter must not cost the word its second typo.
-        forms = sorted(text.deletions(typed, text.allowed_edits(len(typed) + 1)))[:MAX_FORMS_PER_QUERY]
+        forms = sorted(text.typed_forms(typed))[:MAX_FORMS_PER_QUERY]
         marks = ",".join("?" * len(forms))
         try:
             rows = connection.execute(
