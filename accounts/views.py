@@ -5,9 +5,9 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.redirects import safe_next
 from core.visitors import ip_hash
 
 from .forms import LimitedPasswordResetForm, SignupForm
@@ -30,13 +30,6 @@ def signup(request):
             )
             return redirect(safe_next(request) or reverse("accounts:profile", args=[user.username]))
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request)})
-
-
-def safe_next(request):
-    """Where to go after signing up (kept from the login page's ?next), if it is a page of this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
-    return target if target and allowed else ""
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from directory.models import Category, Company, ContactChannel
-from freshness.feedback import ChannelSummary, wait_text
+from freshness.feedback import ChannelSummary, typical_wait, wait_text
 from guides import published
 from guides.corrections import FIELD_LABELS, describe
 from guides.models import Guide
@@ -120,14 +120,11 @@ class ChannelSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def get_wait(self, channel):
-        summary = channel.summary
-        if summary.enough and summary.typical_wait is not None:
-            minutes, source = summary.typical_wait, "reports"
-        elif channel.typical_wait_minutes is not None:
-            minutes, source = channel.typical_wait_minutes, "listed"
-        else:
+        minutes, reported = typical_wait(channel, channel.summary)
+        if minutes is None:
             return None
-        return {"minutes": minutes, "source": source, "text": wait_text(channel, summary)}
+        source = "reports" if reported else "listed"
+        return {"minutes": minutes, "source": source, "text": wait_text(channel, channel.summary)}
 
     def get_success_rate(self, channel):
         summary: ChannelSummary = channel.summary

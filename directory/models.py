@@ -146,13 +146,14 @@ class Company(TimeStamped):
         """Active channels that reach a human, best (lowest rank) first."""
         return sorted((c for c in self.active_channels if c.reaches_human), key=self._channel_order)
 
-    def serves_country(self, country):
-        """Whether some channel is for `country`: one made for it, or one for everywhere when the
-        company serves that country (or does not say which it serves)."""
+    def country_coverage(self, country):
+        """How `country` is served: "own" (a channel made for it), "general" (channels tied to no
+        country, and the company serves it or does not say which it serves) or "none"."""
         channels = self.active_channels
         if any(c.country == country for c in channels):
-            return True
-        return any(not c.country for c in channels) and (not self.countries or country in self.countries)
+            return "own"
+        general = any(not c.country for c in channels) and (not self.countries or country in self.countries)
+        return "general" if general else "none"
 
     @property
     def best_channel(self):

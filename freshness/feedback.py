@@ -281,11 +281,19 @@ def wait_text(channel, summary, brief=False):
     minutes, reported = typical_wait(channel, summary)
     if minutes is None:
         return ""
-    replies = channel.kind in REPLY_KINDS
     if brief:
-        return f"reply in {duration_label(minutes)}" if replies else f"{duration_label(minutes)} wait"
+        return (
+            f"reply in {duration_label(minutes)}"
+            if channel.kind in REPLY_KINDS
+            else f"{duration_label(minutes)} wait"
+        )
     source = f" (reported by {summary.reports} people)" if reported else ""
-    return f"{'typical reply time' if replies else 'typical wait'} {duration_label(minutes)}{source}"
+    return f"{wait_label(channel.kind)} {duration_label(minutes)}{source}"
+
+
+def wait_label(kind):
+    """People wait on the line for a call or a chat, and for a reply to everything else."""
+    return "typical reply time" if kind in REPLY_KINDS else "typical wait"
 
 
 def attach_freshness(company, now=None):

@@ -206,9 +206,8 @@ def got_through_text(inputs):
 def wait_text(inputs):
     if inputs.wait_minutes is None:
         return "wait not known"
-    kind = "typical reply time" if inputs.human_channel in feedback.REPLY_KINDS else "typical wait"
     reported = " (reported)" if inputs.wait_reported else ""
-    return f"{kind} {feedback.duration_label(inputs.wait_minutes)}{reported}"
+    return f"{feedback.wait_label(inputs.human_channel)} {feedback.duration_label(inputs.wait_minutes)}{reported}"
 
 
 def difficulty_text(difficulty):

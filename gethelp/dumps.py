@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import os
-from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -130,7 +129,3 @@ def dump_file(name):
     if name in listed or (name.endswith(".sha256") and name[: -len(".sha256")] in listed):
         return dump_dir() / name
     return None
-
-
-def written_at(entry):
-    return datetime.fromisoformat(entry["written_at"])

@@ -26,6 +26,7 @@ from core.countries import (
     known_country,
     visitor_country,
 )
+from core.redirects import safe_next
 from directory import view_counts
 from directory.models import CANCEL_DEPARTMENTS, Category, Company
 from freshness import feedback, grading
@@ -36,7 +37,7 @@ from search import queries
 
 from . import dumps, page_cache
 from .badge import BADGE_CACHE_SECONDS, badge_svg
-from .forms import CountryForm, next_url
+from .forms import CountryForm
 from .structured_data import organization_json_ld
 
 log = logging.getLogger(__name__)
@@ -127,8 +128,7 @@ def country_line(company):
     return {
         "country": country,
         "country_name": country_name(country),
-        "serves_country": company.serves_country(country),
-        "channels_for_country": any(c.country == country for c in company.active_channels),
+        "coverage": company.country_coverage(country),
     }
 
 
@@ -279,7 +279,7 @@ def company_badge(request, slug):
 def choose_country(request):
     """The visitor's country, kept in a cookie: company pages list its channels first."""
     form = CountryForm(request.POST or None, initial={"country": visitor_country(request) or ANYWHERE})
-    back = next_url(request, request.POST.get("next") or request.GET.get("next", ""))
+    back = safe_next(request) or "/"
     if request.method == "POST" and form.is_valid():
         response = redirect(back)
         response.set_cookie(

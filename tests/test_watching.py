@@ -146,3 +146,14 @@ def test_stopping_from_the_profile_stays_on_the_profile(client, reader, tailspin
     assert response.url == "/accounts/people/reader/" and not Watch.objects.exists()
     response = client.post("/companies/tailspin/watch/", {"action": "watch", "next": "https://evil.example/"})
     assert response.url == "/companies/tailspin/"
+
+
+def test_the_daily_run_reads_the_changes_once_for_every_reader(tailspin, django_assert_num_queries):
+    company, channel = tailspin
+    for n in range(4):
+        Watch.objects.create(user=make_user(f"reader{n}"), company=company)
+    Watch.objects.update(created=timezone.now() - timedelta(days=1))
+    change_menu(channel, "9")
+    # the watches, the three kinds of change, then one update a reader
+    with django_assert_num_queries(4 + 4 * 3):  # each reader: savepoint, update, release
+        assert send_digests() == 4

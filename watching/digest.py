@@ -26,29 +26,40 @@ def send_digests(now=None):
     their last one; returns how many were sent. A reader's watches are marked in the same
     transaction as their e-mail is sent, so a failed send is tried again on the next run."""
     now = now or timezone.now()
-    watches = (
+    watches = list(
         Watch.objects.filter(user__is_active=True)
         .exclude(user__email="")
         .select_related("user", "company")
         .order_by("user_id", "company__name")
     )
+    events = changes_by_company(watches, now)
     sent = 0
     for user, group in groupby(watches, key=lambda watch: watch.user):
         with transaction.atomic():
-            sent += send_one(user, list(group), now)
+            sent += send_one(user, list(group), events, now)
     return sent
 
 
-def send_one(user, watches, now):
+def changes_by_company(watches, now):
+    """{company id: its published changes, oldest first} since the earliest watch's last e-mail,
+    read once for the whole run (three queries, not three a reader)."""
+    if not watches:
+        return {}
+    since = min(w.notified_until or w.created for w in watches)
+    events = published_events(company_ids=sorted({w.company_id for w in watches}), since=since, until=now)
+    by_company = {}
+    for event in reversed(events):
+        by_company.setdefault(event.company.pk, []).append(event)
+    return by_company
+
+
+def send_one(user, watches, events, now):
     if any(w.notified_until and w.notified_until > now - timedelta(hours=MIN_HOURS_BETWEEN) for w in watches):
         return 0
-    since = {w.company_id: w.notified_until or w.created for w in watches}
-    events = published_events(company_ids=list(since), since=min(since.values()), until=now)
     sections = []
     for watch in watches:
-        mine = [
-            e for e in reversed(events) if e.company.pk == watch.company_id and e.at > since[watch.company_id]
-        ]
+        since = watch.notified_until or watch.created
+        mine = [e for e in events.get(watch.company_id, ()) if e.at > since]
         if mine:
             sections.append((watch, mine))
     Watch.objects.filter(pk__in=[w.pk for w in watches]).update(notified_until=now)
@@ -56,7 +67,8 @@ def send_one(user, watches, now):
         return 0
     message = digest_message(user, sections)
     message.send()
-    log.info("watch digest: %s changes at %s companies to user %s", len(events), len(sections), user.pk)
+    changes = sum(len(mine) for _, mine in sections)
+    log.info("watch digest: %s changes at %s companies to user %s", changes, len(sections), user.pk)
     return 1
 
 

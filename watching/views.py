@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.redirects import safe_next
 from directory.models import Company
 
 from .models import Watch, watches_for_token
@@ -26,12 +26,7 @@ def watch_company(request, slug):
         if not request.user.email:
             text += " Your account has no e-mail address, so there is nowhere to send it yet."
         messages.success(request, text)
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(
-        back, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(back)  # the profile's list, where the reader stopped watching
-    return redirect(company)
+    return redirect(safe_next(request) or company)  # the profile's list, when stopped from there
 
 
 # Mail programs send the one-click unsubscribe (RFC 8058) as a POST without a CSRF token;
