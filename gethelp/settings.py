@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
-    "haystack",
     "rest_framework",
     "corsheaders",
     # Layers, lowest first: an app imports only apps listed before it (README, Architecture).
@@ -73,6 +72,8 @@ INSTALLED_APPS = [
     "guides",
     "freshness",
     "search",
+    # After search, so that search's update_index (one index segment per model) is the one run.
+    "haystack",
     "opendata",
     "watching",
     "gethelp",

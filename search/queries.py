@@ -44,6 +44,8 @@ RESERVED_WORDS = {"AND", "OR", "NOT", "TO"}
 ENOUGH_WITHOUT_TYPOS = 10
 # The nearest known spellings looked up for each typed word.
 NEAR_PIECES_PER_WORD = 40
+# The shortest known pieces looked up for a last word begun past the index's n-grams.
+PIECES_BEGUN = 20
 
 # Words that name a task, mapped to (guide kinds, channel departments) that answer it.
 TASKS = {
@@ -210,7 +212,7 @@ def near_lookups(query):
     (the typo dictionary, search/typo_dictionary.py): first every word, then, only when that
     finds nothing, any word. Legal forms ("llc", "gmbh") and words under 3 characters are
     shared by thousands of companies and left to the ranking."""
-    dictionary = getattr(connections["default"].get_backend(), "typo_dictionary", None)
+    dictionary = typo_dictionary()
     words = [
         w for w in dict.fromkeys(query.name_tokens) if len(w) >= 3 and w not in text.LEGAL_FORMS | {"and"}
     ]
@@ -224,6 +226,43 @@ def near_lookups(query):
     return [every, reduce(operator.or_, clauses)] if len(clauses) > 1 else [every]
 
 
+def typo_dictionary():
+    return getattr(connections["default"].get_backend(), "typo_dictionary", None)
+
+
+def begun(words):
+    """Names with the words typed, the last one perhaps only begun.
+
+    The index keeps the starts of words as edge n-grams only up to text.PREFIX_GRAM letters
+    (longer ones were most of its terms). A longer last word is looked up as the known
+    pieces that begin with it, shortest first, from the typo dictionary, which holds every
+    piece: an engine's own prefix query on a common start ("global") visits thousands of
+    terms. The words before it were finished (a space followed them), so a long one is
+    looked up whole; the ranking accepts only whole words or near spellings there anyway.
+    """
+    *finished, last = words
+    clauses = [SQ(name_auto=w) if len(w) <= text.PREFIX_GRAM else SQ(pieces=w) for w in finished]
+    dictionary = typo_dictionary()
+    if len(last) <= text.PREFIX_GRAM:
+        clauses.append(SQ(name_auto=last))
+    elif dictionary is None:
+        clauses.append(SQ(pieces__startswith=last))
+    else:
+        # A name with the word whole also matches it in `name`, so the engine's top hits start
+        # with those (the ranking puts them first), not with the shortest names that begin with it.
+        clauses.append(SQ(name=last) | SQ(pieces__in=dictionary.starting_with(last, PIECES_BEGUN) or [last]))
+    return reduce(operator.and_, clauses)
+
+
+def words_or_begun(query):
+    """Every word in the name, an alias or what the company does, or the last one begun: one
+    lookup, as the ranking orders the candidates itself."""
+    name = query.name
+    every_word = SQ(name=name) | SQ(aliases=name) | SQ(about=name)
+    started = query.prefix_words
+    return every_word | begun(started) if started else every_word
+
+
 def gather(query, base):
     """Candidate results from the index, and the pks found by the domain."""
     found, domain_hits = {}, set()
@@ -235,14 +274,7 @@ def gather(query, base):
     if query.name_tokens:
         squeezed = {query.squeezed, "".join(text.everyday_words(query.name))}
         lookups.append(_results(base.filter(keys__in=sorted(k for k in squeezed if k)), EXACT_LIMIT))
-        # Every word, in the name, an alias or what the company does, or the last one begun:
-        # one lookup, as the ranking orders the candidates itself.
-        name = query.name
-        every_word = SQ(name=name) | SQ(aliases=name) | SQ(about=name)
-        begun = [SQ(name_auto=word) for word in query.prefix_words]
-        lookups.append(
-            _results(base.filter(every_word | reduce(operator.and_, begun) if begun else every_word))
-        )
+        lookups.append(_results(base.filter(words_or_begun(query))))
     for results in lookups:
         for result in results:
             found.setdefault(result.pk, result)
@@ -379,10 +411,10 @@ def suggest(raw_query, limit=8):
         query.name_tokens = whole
         query.task = "" if whole == query.tokens else query.task
     found, domain_hits = {}, set()
-    begun = " ".join(query.prefix_words)
+    started = query.prefix_words
     lookups = [
         base.filter(keys=Exact(query.squeezed)),
-        *([base.autocomplete(name_auto=begun)] if begun else []),
+        *([base.filter(begun(started))] if started else []),
     ]
     lookups = lookups if query.name else []
     if query.domain:

@@ -69,8 +69,9 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
         return about
 
     def prepare_text(self, company):
-        # The document field every Haystack index needs; searches use the fields below.
-        return folded([company.name])
+        # The document field every Haystack index needs, left empty: searches use the fields
+        # below, and its words would repeat the name's (search/whoosh_backend.py, Size).
+        return ""
 
     def prepare_name(self, company):
         return folded([company.name])

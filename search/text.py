@@ -19,6 +19,7 @@ of exact terms, whatever the size of the index.
 """
 
 import re
+from functools import lru_cache
 from itertools import combinations
 
 from anyascii import anyascii
@@ -29,20 +30,29 @@ LEGAL_FORMS = frozenset(
     "sas sarl ev pty pte bhd kft zrt sro spzoo oü ou aps asa gbr ohg eg co".split()
 )
 MAX_WORD = 30
+# The index keeps the starts of a name's words up to this many letters (search_indexes.py,
+# name_auto); a longer start is looked up among the name's pieces (queries.begun).
+PREFIX_GRAM = 5
 GERMAN_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
+AMPERSAND = re.compile(r"\s*[&+]\s*")
+WORD = re.compile(r"[a-z0-9]+")
+NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+# An index document folds the same names a few dozen times (its fields are cut from them).
+@lru_cache(maxsize=65_536)
 def fold(text):
-    text = re.sub(r"\s*[&+]\s*", " and ", text or "")
-    return anyascii(text).lower()
+    return anyascii(AMPERSAND.sub(" and ", text or "")).lower()
 
 
 def words(text):
-    return re.findall(r"[a-z0-9]+", fold(text))
+    return WORD.findall(fold(text))
 
 
 def tokens(text):
-    return [t for t in (re.sub(r"[^a-z0-9]+", "", piece) for piece in fold(text).split()) if t]
+    return [t for t in (NOT_WORD.sub("", piece) for piece in fold(text).split()) if t]
 
 
 def squash(text):

@@ -107,6 +107,23 @@ class TypoDictionary:
             self._local.connection, self._local.inode = connection, inode
         return connection
 
+    def starting_with(self, typed, limit):
+        """Up to `limit` known pieces that start with `typed`, shortest first."""
+        connection = self._reader()
+        if connection is None or not typed:
+            return []
+        # Pieces are made of a-z and 0-9 only (text.name_pieces): the next code point bounds the range.
+        beyond = typed[:-1] + chr(ord(typed[-1]) + 1)
+        try:
+            rows = connection.execute(
+                "SELECT piece FROM piece WHERE piece >= ? AND piece < ? ORDER BY length(piece), piece LIMIT ?",
+                [typed, beyond, limit],
+            ).fetchall()
+        except sqlite3.Error:  # rebuilt under us: read again with a new connection next time
+            self._local.__dict__.clear()
+            return []
+        return [piece for (piece,) in rows]
+
     def near(self, typed):
         """The known pieces within the typos allowed between them and `typed`, nearest first."""
         if len(typed) < 3 or len(typed) > text.MAX_WORD:

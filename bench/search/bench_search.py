@@ -111,10 +111,12 @@ def main():
 
     started = time.perf_counter()
     companies = list(build_companies(count))
-    for first in range(0, count, BATCH):
-        # One commit per batch keeps the writer's memory bounded; Whoosh merges the segments.
-        backend.update(index, companies[first : first + BATCH])
-        print(f"indexed {min(first + BATCH, count):,} of {count:,}", file=sys.stderr, flush=True)
+    # As rebuild_index does (search/management/commands/update_index.py): batches through one
+    # writer, committed once, so the index is one segment.
+    with backend.one_segment():
+        for first in range(0, count, BATCH):
+            backend.update(index, companies[first : first + BATCH])
+            print(f"indexed {min(first + BATCH, count):,} of {count:,}", file=sys.stderr, flush=True)
     build_seconds = time.perf_counter() - started
     # The index directory and the typo dictionary beside it (search/typo_dictionary.py).
     size_mb = (
