@@ -73,13 +73,13 @@ def populate(companies, seed):
                 yield (
                     f"{stem} {rng.choice(SUFFIXES)} {n}", f"{stem.lower()}-{n}", json.dumps([stem]),
                     rng.randint(1, len(CATEGORIES)), f"https://www.{stem.lower()}-{n}.example/", '["US"]', "",
-                    False, int(rng.paretovariate(1.2) * 10), now, now,
+                    False, int(rng.paretovariate(1.2) * 10), "", "{}", now, now,
                 )  # fmt: skip
 
         copy(
             cursor, "directory_company",
             ["name", "slug", "aliases", "category_id", "website", "countries", "description", "no_phone_support",
-             "view_count", "created", "modified"],
+             "view_count", "grade", "grade_inputs", "created", "modified"],
             company_rows(), companies, "companies",
         )  # fmt: skip
 
