@@ -172,6 +172,23 @@ def chance_false_flags(per_day, noise=0.2, longest=600):
     return crossed * per_year
 
 
+def fewest_false_flags(per_day, failures=5, noise=0.2, dead=DEAD_FAILURE_RATE):
+    """The fewest false flags per channel-year that ANY rule makes on a working channel with
+    `noise` if, whenever a number dies, it is flagged by its `failures`-th "No" at least half
+    the time (the issue's median, "whatever its history").
+
+    Why. Take any point in a working channel's answers and the answers that follow it up
+    to the `failures`-th "No". Each such continuation is at least (noise/dead)^failures as
+    likely from the working channel as from a number that died at that point: every "No"
+    is noise/dead times as likely, every "Yes" more likely. The rule sees the same answers
+    either way, so if it flags within them with chance 1/2 after a death, it flags within
+    them with chance at least (1/2)(noise/dead)^failures when nothing died. A year of a
+    working channel holds noise * answers / failures such stretches, one after another.
+    """
+    stretches = noise * per_day * 365 / failures
+    return stretches * 0.5 * (noise / dead) ** failures
+
+
 def percentile(values, q):
     if not values:
         return None
@@ -245,6 +262,19 @@ def report(results, steady, days, seed):
             f"{label(traffic):>13} {years:14.0f} {tier['false']:12} {1000 * tier['false'] / years:15.1f} "
             f"{calculated:15.1f} {closed:>37}"
         )
+    lines += [
+        "",
+        'What the two targets allow together. Any rule that catches half the dead numbers by their 5th "No" '
+        "flags working channels at 20 % noise at least this often (fewest_false_flags):",
+        f"{'reports a day':>13} {'false flags /1000 ch-yr, at least':>35} {'target':>7}",
+    ]
+    for traffic in sorted(steady):
+        lines.append(f"{label(traffic):>13} {1000 * fewest_false_flags(traffic):35.1f} {'< 10':>7}")
+    most = max(t for t in (0.5 * n for n in range(1, 100)) if fewest_false_flags(t) < 0.01)
+    lines.append(
+        f"Both targets can hold together only up to about {most:g} reports a day; above that, catching a dead "
+        'number by its 5th credible "No" means false flags on more than 1 % of working channels a year.'
+    )
     return "\n".join(lines) + "\n"
 
 
