@@ -44,8 +44,11 @@ RESERVED_WORDS = {"AND", "OR", "NOT", "TO"}
 ENOUGH_WITHOUT_TYPOS = 10
 # The nearest known spellings looked up for each typed word.
 NEAR_PIECES_PER_WORD = 40
-# The shortest known pieces looked up for a last word begun past the index's n-grams.
-PIECES_BEGUN = 20
+# ... and for a suggestion, which shows a few names only.
+NEAR_PIECES_SUGGESTED = 12
+# The shortest known pieces looked up for a last word begun past the index's n-grams (a
+# suggestion shows 8 names; each piece more costs the engine a branch in every match).
+PIECES_BEGUN = 10
 
 # Words that name a task, mapped to (guide kinds, channel departments) that answer it.
 TASKS = {
@@ -207,7 +210,7 @@ def _results(sqs, limit=TIER_LIMIT):
     return list(sqs[:limit])
 
 
-def near_lookups(query):
+def near_lookups(query, per_word=NEAR_PIECES_PER_WORD):
     """Lookups for companies whose names hold each typed word or a known near spelling of it
     (the typo dictionary, search/typo_dictionary.py): first every word, then, only when that
     finds nothing, any word. Legal forms ("llc", "gmbh") and words under 3 characters are
@@ -217,7 +220,7 @@ def near_lookups(query):
         w for w in dict.fromkeys(query.name_tokens) if len(w) >= 3 and w not in text.LEGAL_FORMS | {"and"}
     ]
     clauses = [
-        SQ(pieces__in=sorted({word, *(dictionary.near(word)[:NEAR_PIECES_PER_WORD] if dictionary else [])}))
+        SQ(pieces__in=sorted({word, *(dictionary.near(word)[:per_word] if dictionary else [])}))
         for word in words
     ]
     if not clauses:
@@ -423,7 +426,7 @@ def suggest(raw_query, limit=8):
         for result in _results(lookup, limit + 2):
             found.setdefault(result.pk, result)
             domain_hits |= {result.pk} if query.domain and number == 0 else set()
-    near = near_lookups(query)[:1] if not found else []
+    near = near_lookups(query, NEAR_PIECES_SUGGESTED)[:1] if not found else []
     if near:
         # Nothing starts with what was typed: offer near spellings instead.
         found = {r.pk: r for r in _results(base.filter(near[0]), limit * 2)}
