@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS form (form INTEGER NOT NULL, piece INTEGER NOT NULL, 
 """
 MAX_FORMS_PER_QUERY = 900  # SQLite's default limit on bound parameters is 999
 WRITER_CACHE_KIB = 64 * 1024
+# Pieces whose forms are sorted and written together: a few hundred MB of rows at most.
+PIECES_PER_CHUNK = 20_000
 
 
 def form_key(form):
@@ -55,34 +57,40 @@ class TypoDictionary:
         return connection
 
     def add(self, pieces):
-        """Stores the pieces not yet known, with their forms, in one transaction."""
+        """Stores the pieces not yet known, with their forms, in one transaction.
+
+        A rebuild adds all its pieces at once (whoosh_backend.one_segment): committed batch by
+        batch, each commit wrote most of the forms' pages again.
+        """
         pieces = sorted({p for p in pieces if 4 <= len(p) <= text.MAX_WORD})
         if not pieces:
             return
         connection = self._writer()
         try:
             with connection:
-                known = set()
-                for start in range(0, len(pieces), MAX_FORMS_PER_QUERY):
-                    chunk = pieces[start : start + MAX_FORMS_PER_QUERY]
-                    marks = ",".join("?" * len(chunk))
-                    known.update(
-                        r[0]
-                        for r in connection.execute(
-                            f"SELECT piece FROM piece WHERE piece IN ({marks})", chunk
-                        )
-                    )
-                rows = []
-                for piece in pieces:
-                    if piece in known:
-                        continue
-                    piece_id = connection.execute("INSERT INTO piece (piece) VALUES (?)", [piece]).lastrowid
-                    rows += [(form_key(f), piece_id) for f in text.typo_forms(piece)]
-                # In key order, the batch's inserts walk the B-tree once instead of at random.
-                rows.sort()
-                connection.executemany("INSERT OR IGNORE INTO form (form, piece) VALUES (?, ?)", rows)
+                for start in range(0, len(pieces), PIECES_PER_CHUNK):
+                    self._add_new(connection, pieces[start : start + PIECES_PER_CHUNK])
         finally:
             connection.close()
+
+    @staticmethod
+    def _add_new(connection, pieces):
+        known = set()
+        for start in range(0, len(pieces), MAX_FORMS_PER_QUERY):
+            chunk = pieces[start : start + MAX_FORMS_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            known.update(
+                r[0] for r in connection.execute(f"SELECT piece FROM piece WHERE piece IN ({marks})", chunk)
+            )
+        rows = []
+        for piece in pieces:
+            if piece in known:
+                continue
+            piece_id = connection.execute("INSERT INTO piece (piece) VALUES (?)", [piece]).lastrowid
+            rows += [(form_key(f), piece_id) for f in text.typo_forms(piece)]
+        # In key order, the inserts walk the B-tree once instead of at random.
+        rows.sort()
+        connection.executemany("INSERT OR IGNORE INTO form (form, piece) VALUES (?, ?)", rows)
 
     def clear(self):
         for suffix in ("", "-wal", "-shm"):

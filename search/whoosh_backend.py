@@ -10,7 +10,7 @@ only to size its result cache, and the site never asks for a total.
 
 Size: most of the index was its term table, at about 140 bytes a term, and most terms
 belong to one company (its ids, domains, squeezed names, the long starts of its words).
-So the document field, which repeats the name, is left empty; Haystack's django_id is
+So the document field, which repeated the name, holds one word; Haystack's django_id is
 only stored (`id` is what updates look up); edge n-grams stop at text.PREFIX_GRAM letters, and
 a longer typed start is also looked up as a prefix of the name's pieces (queries.py); and
 a term found in a few documents keeps their postings in its entry of the term table
@@ -230,7 +230,7 @@ class ReusingWhooshSearchBackend(WhooshSearchBackend):
 
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
-        self._bulk_writer = None
+        self._bulk_writer = self._bulk_pieces = None
         self.typo_dictionary = (
             TypoDictionary(self.path.rstrip("/") + "-typos.sqlite3") if self.use_file_storage else None
         )
@@ -254,19 +254,22 @@ class ReusingWhooshSearchBackend(WhooshSearchBackend):
         every segment: an index rebuilt in batches of 10,000 answered in twice the time of
         one segment, and merging them afterwards took longer than writing them. The writer
         holds the index's lock throughout, so the index still has a single writer; its
-        memory stays bounded, as Whoosh spills sorted runs to disk.
+        memory stays bounded, as Whoosh spills sorted runs to disk. The typo dictionary gets
+        the pieces of all the batches at the end, in one transaction.
         """
         if not self.setup_complete:
             self.setup()
         writer = self.index.writer()
-        self._bulk_writer = writer
+        self._bulk_writer, self._bulk_pieces = writer, set()
         try:
             yield
+            if self.typo_dictionary is not None:
+                self.typo_dictionary.add(self._bulk_pieces)
         except BaseException:
             writer.cancel()
             raise
         finally:
-            self._bulk_writer = None
+            self._bulk_writer, self._bulk_pieces = None, None
         writer.commit()
 
     def update(self, index, iterable, commit=True):
@@ -283,11 +286,12 @@ class ReusingWhooshSearchBackend(WhooshSearchBackend):
             docs.append({key: self._from_python(value) for key, value in doc.items()})
         if not docs:
             return
-        if pieces and self.typo_dictionary is not None:
-            self.typo_dictionary.add(pieces)
         if self._bulk_writer is not None:
+            self._bulk_pieces |= pieces
             self._write(self._bulk_writer, docs)
             return
+        if pieces and self.typo_dictionary is not None:
+            self.typo_dictionary.add(pieces)
         writer = self.index.writer()
         try:
             self._write(writer, docs)
