@@ -442,14 +442,20 @@ def suggest(raw_query, limit=8):
         }
         for r in ranked
     ]
-    if query.task and ranked:
-        kinds = TASKS[query.task][0]
-        guide = _results(SearchQuerySet().filter(company=Exact(ranked[0].slug), kind__in=kinds), 1)
-        if guide:
-            suggestions.insert(
-                0, {"name": guide[0].title, "url": guide[0].url, "category": "Guide", "best": None}
-            )
+    guide = task_guide(ranked[0], TASKS[query.task][0]) if query.task and ranked else None
+    if guide:
+        suggestions.insert(0, {**guide, "category": "Guide", "best": None})
     return suggestions[:limit]
+
+
+def task_guide(result, kinds):
+    """The company's published guide of the first of `kinds` it has, from its document, or None."""
+    guides = {}
+    for line in (result.guides or "").splitlines():
+        kind, _, rest = line.partition("\t")
+        title, _, url = rest.partition("\t")
+        guides.setdefault(kind, {"name": title, "url": url})
+    return next((guides[kind] for kind in kinds if kind in guides), None)
 
 
 def load_companies(pks, reasons=None):

@@ -90,13 +90,12 @@ class QueuedSignalProcessor(BaseSignalProcessor):
         self.enqueue_changes(sender, instance, deleted=True)
 
     def enqueue_changes(self, sender, instance, deleted):
-        """A company or guide is updated or removed; a channel or guide also refreshes its company."""
+        """A company is updated or removed; a channel or guide refreshes its company's document."""
         if sender is Company:
             enqueue(COMPANY, instance.pk)
         elif sender is ContactChannel:
             enqueue(COMPANY, instance.company_id)
         elif sender is Guide:
-            enqueue("guides.guide", instance.pk)
             enqueue(COMPANY, instance.company_id)
         elif sender is Category and not deleted:
             enqueue_companies(instance.companies.values_list("pk", flat=True))

@@ -3,7 +3,6 @@ from haystack import indexes
 
 from core.domains import registrable_domain, web_host
 from directory.models import Company, ContactChannel, Department
-from guides.models import Guide
 
 from . import text
 
@@ -43,6 +42,9 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
     best_kind = indexes.CharField(indexed=False, default="")
     best_value = indexes.CharField(indexed=False, default="")
     best_href = indexes.CharField(indexed=False, default="")
+    # Published guides as "kind<TAB>title<TAB>url" lines: a suggestion for "cancel stream" offers
+    # Streamly's cancel guide from the company's document, so guides need no documents of their own.
+    guides = indexes.CharField(indexed=False, default="")
     all_names = indexes.CharField(indexed=False)
     about_words = indexes.CharField(indexed=False)
     own_domain = indexes.CharField(indexed=False, default="")
@@ -129,6 +131,10 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_url(self, company):
         return company.get_absolute_url()
 
+    def prepare_guides(self, company):
+        published = [g for g in company.guides.all() if g.is_published]
+        return "\n".join(f"{g.kind}\t{' '.join(g.title.split())}\t{g.get_absolute_url()}" for g in published)
+
     def prepare(self, company):
         if hasattr(company, "indexed_channels"):
             # A prefetch into a list skips the queryset Django clones for every company, a tenth
@@ -145,27 +151,3 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
         if best:
             data.update(best_kind=best.get_kind_display(), best_value=best.display_value, best_href=best.href)
         return data
-
-
-class GuideIndex(indexes.SearchIndex, indexes.Indexable):
-    """Published guides, found by their company and kind only: a suggestion for "cancel stream"
-    offers Streamly's cancel guide. Their titles' words find the company (CompanyIndex.about)."""
-
-    text = indexes.CharField(document=True, stored=False)
-    company = indexes.CharField(model_attr="company__slug", stored=False)
-    kind = indexes.CharField(model_attr="kind", stored=False)
-    title = indexes.CharField(model_attr="title", indexed=False)
-    url = indexes.CharField(indexed=False)
-
-    def get_model(self):
-        return Guide
-
-    def index_queryset(self, using=None):
-        return Guide.objects.published().select_related("company")
-
-    def prepare_text(self, guide):
-        # One word, as no search reads it (see CompanyIndex.prepare_text).
-        return "guide"
-
-    def prepare_url(self, guide):
-        return guide.get_absolute_url()

@@ -10,7 +10,7 @@ from whoosh.query import Term
 from directory.models import Company
 from search import queries, text, whoosh_backend
 from search.typo_dictionary import TypoDictionary
-from tests.factories import make_category, make_channel, make_company
+from tests.factories import make_category, make_channel, make_company, make_published_guide
 
 pytestmark = pytest.mark.django_db
 
@@ -145,6 +145,7 @@ def test_indexing_reads_companies_in_a_number_of_queries_that_does_not_grow_with
     index = connections["default"].get_unified_index().get_index(Company)
 
     for company in Company.objects.all():
+        make_published_guide(company, kind="cancel", title=f"Cancel {company.name}", slug="cancel")
         make_channel(company)
         make_channel(company, kind="email", department="billing")
         make_channel(company, kind="chat", status="retired")
@@ -156,3 +157,15 @@ def test_indexing_reads_companies_in_a_number_of_queries_that_does_not_grow_with
 
     assert queries_to_index(3) == queries_to_index(20) <= 4
     assert suggested("northwi") == ["Northwind Wireless"]
+
+
+def test_a_guide_published_later_reaches_the_suggestions_through_its_companys_document(
+    globals_, django_capture_on_commit_callbacks
+):
+    parcel = Company.objects.get(slug="global-parcel")
+    assert queries.suggest("cancel global parcel")[0]["name"] == "Global Parcel"
+    with django_capture_on_commit_callbacks(execute=True):
+        make_published_guide(parcel, kind="cancel", title="Cancel\tGlobal  Parcel", slug="cancel")
+    first = queries.suggest("cancel global parcel")[0]
+    assert first == {"name": "Cancel Global Parcel", "url": "/companies/global-parcel/guides/cancel/",
+                     "category": "Guide", "best": None}  # fmt: skip
