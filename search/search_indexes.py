@@ -66,13 +66,16 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
     def read_queryset(self, using=None):
         return Company.objects.with_best_channel()
 
+    def published_guides(self, company):
+        return [g for g in company.guides.all() if g.is_published]
+
     def what_it_does(self, company):
         """Words that say what the company does: its category, departments and guide titles
         (worked out once per document: three fields are made of it)."""
         about = getattr(company, "_search_about", None)
         if about is None:
             departments = {DEPARTMENT_NAMES[c.department] for c in company.active_channels}
-            guide_titles = [g.title for g in company.guides.all() if g.is_published]
+            guide_titles = [g.title for g in self.published_guides(company)]
             about = " ".join([company.category.name, *sorted(departments), *guide_titles])
             company._search_about = about
         return about
@@ -132,8 +135,10 @@ class CompanyIndex(indexes.SearchIndex, indexes.Indexable):
         return company.get_absolute_url()
 
     def prepare_guides(self, company):
-        published = [g for g in company.guides.all() if g.is_published]
-        return "\n".join(f"{g.kind}\t{' '.join(g.title.split())}\t{g.get_absolute_url()}" for g in published)
+        return "\n".join(
+            f"{g.kind}\t{' '.join(g.title.split())}\t{g.get_absolute_url()}"
+            for g in self.published_guides(company)
+        )
 
     def prepare(self, company):
         if hasattr(company, "indexed_channels"):

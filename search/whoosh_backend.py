@@ -11,9 +11,9 @@ only to size its result cache, and the site never asks for a total.
 Size: most of the index was its term table, at about 140 bytes a term, and most terms
 belong to one company (its ids, domains, squeezed names, the long starts of its words).
 So the document field, which repeated the name, holds one word; Haystack's django_id is
-only stored (`id` is what updates look up); edge n-grams stop at text.PREFIX_GRAM letters, and
-a longer typed start is also looked up as a prefix of the name's pieces (queries.py); and
-a term found in a few documents keeps their postings in its entry of the term table
+only stored (`id` is what updates look up); edge n-grams stop at text.PREFIX_GRAM letters,
+and a longer typed start is looked up as the known pieces that begin with it (queries.begun);
+and a term found in a few documents keeps their postings in its entry of the term table
 (Whoosh 2.7's own inlining of short posting lists never runs: it calls a method that
 does not exist), instead of a posting block of its own with a header, a pickle and zlib.
 
@@ -48,6 +48,17 @@ WRITE_LOCK_TIMEOUT = 2.0
 INLINE_POSTINGS = 4
 
 __all__ = ["LockError", "ReusingWhooshEngine"]
+
+
+@contextmanager
+def _committed(writer):
+    """Commits `writer` when the block ends normally; cancels it, releasing the lock, otherwise."""
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
 
 
 class _InliningPostingsWriter(W3PostingsWriter):
@@ -183,13 +194,8 @@ class _ReusingIndex:
         return self._index.writer(**kwargs)
 
     def delete_by_query(self, q, searcher=None):
-        writer = self.writer()
-        try:
+        with _committed(self.writer()) as writer:
             writer.delete_by_query(q, searcher=searcher)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
 
     def __getattr__(self, name):
         return getattr(self._index, name)
@@ -259,18 +265,14 @@ class ReusingWhooshSearchBackend(WhooshSearchBackend):
         """
         if not self.setup_complete:
             self.setup()
-        writer = self.index.writer()
-        self._bulk_writer, self._bulk_pieces = writer, set()
-        try:
-            yield
-            if self.typo_dictionary is not None:
-                self.typo_dictionary.add(self._bulk_pieces)
-        except BaseException:
-            writer.cancel()
-            raise
-        finally:
-            self._bulk_writer, self._bulk_pieces = None, None
-        writer.commit()
+        with _committed(self.index.writer()) as writer:
+            self._bulk_writer, self._bulk_pieces = writer, set()
+            try:
+                yield
+                if self.typo_dictionary is not None:
+                    self.typo_dictionary.add(self._bulk_pieces)
+            finally:
+                self._bulk_writer, self._bulk_pieces = None, None
 
     def update(self, index, iterable, commit=True):
         if not self.setup_complete:
@@ -292,13 +294,8 @@ class ReusingWhooshSearchBackend(WhooshSearchBackend):
             return
         if pieces and self.typo_dictionary is not None:
             self.typo_dictionary.add(pieces)
-        writer = self.index.writer()
-        try:
+        with _committed(self.index.writer()) as writer:
             self._write(writer, docs)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
 
     @staticmethod
     def _write(writer, docs):
